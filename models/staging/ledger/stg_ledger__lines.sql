@@ -1,0 +1,90 @@
+{#- Every landed ledger record, typed, with what is wrong with it. Valid rows
+    go on to stg_ledger__entries, the others to the quarantine. -#}
+with
+
+source as (
+    select * from {{ source('landing', 'ledger_lines') }}
+),
+
+document_type_codes as (
+    select * from {{ ref('ar_document_type_codes') }}
+),
+
+cleaned as (
+    select
+        source_file,
+        source_row_number,
+        loaded_at,
+        encoding_error_column,
+        structure_error,
+        coalesce(
+            {{ ar_clean_text('company_code') }}, '{{ var("default_company_code") }}'
+        ) as company_code,
+        {{ ar_clean_text('entry_id') }} as entry_id,
+        {{ ar_clean_text('customer_code') }} as customer_code,
+        {{ ar_clean_text('customer_name') }} as customer_name,
+        {{ ar_clean_text('document_number') }} as document_number,
+        {{ ar_clean_text('document_type') }} as document_type_raw,
+        {{ ar_clean_text('posting_date') }} as posting_date_raw,
+        {{ ar_clean_text('document_date') }} as document_date_raw,
+        {{ ar_clean_text('due_date') }} as due_date_raw,
+        {{ ar_clean_text('debit') }} as debit_raw,
+        {{ ar_clean_text('credit') }} as credit_raw,
+        upper({{ ar_clean_text('currency') }}) as currency,
+        {{ ar_clean_text('amount_currency') }} as amount_currency_raw,
+        {{ ar_clean_text('lettering_code') }} as lettering_code,
+        {{ ar_clean_text('lettering_date') }} as lettering_date_raw,
+        {{ ar_clean_text('reference') }} as reference
+    from source
+),
+
+typed as (
+    select
+        cleaned.*,
+        document_type_codes.document_type,
+        {{ ar_parse_date('posting_date_raw') }} as posting_date,
+        {{ ar_parse_date('document_date_raw') }} as document_date,
+        {{ ar_parse_date('due_date_raw') }} as due_date,
+        {{ ar_parse_date('lettering_date_raw') }} as lettering_date,
+        {{ ar_parse_decimal('debit_raw') }} as debit,
+        {{ ar_parse_decimal('credit_raw') }} as credit,
+        {{ ar_parse_decimal('amount_currency_raw', 4) }} as amount_currency
+    from cleaned
+    left join document_type_codes
+        on {{ ar_code_key('cleaned.document_type_raw') }} = document_type_codes.raw_code
+)
+
+select
+    *,
+    {{ ar_row_problems(ar_landing_checks() + [
+        ar_check_required('entry_id'),
+        ar_check_required('customer_code'),
+        ar_check_required('document_number'),
+        ar_check_required('document_type', 'document_type_raw'),
+        {'column': 'document_type', 'when': 'document_type_raw is not null and document_type is null',
+         'value': 'document_type_raw',
+         'reason': 'unknown document type (map it in seeds/ar_document_type_codes.csv)'},
+        ar_check_required('posting_date', 'posting_date_raw'),
+        ar_check_date('posting_date'),
+        ar_check_date('document_date'),
+        ar_check_date('due_date'),
+        ar_check_date('lettering_date'),
+        {'column': 'debit', 'when': 'debit_raw is null and credit_raw is null', 'value': "''",
+         'reason': 'debit and credit are both empty'},
+        ar_check_number('debit'),
+        {'column': 'debit', 'when': 'debit < 0', 'value': 'debit_raw',
+         'reason': 'negative debit (a credit belongs in the credit column)'},
+        ar_check_number('credit'),
+        {'column': 'credit', 'when': 'credit < 0', 'value': 'credit_raw',
+         'reason': 'negative credit (a debit belongs in the debit column)'},
+        ar_check_number('amount_currency', 4),
+        {'column': 'currency', 'when': "currency is not null and not " ~ ar_regexp_matches('currency', '[A-Z]{3}'),
+         'reason': 'not an ISO 4217 currency code'},
+        ar_check_length('entry_id'),
+        ar_check_length('customer_code'),
+        ar_check_length('customer_name'),
+        ar_check_length('document_number'),
+        ar_check_length('lettering_code'),
+        ar_check_length('reference'),
+    ]) }}
+from typed

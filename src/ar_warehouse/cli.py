@@ -1,0 +1,79 @@
+"""`arw`: the project's command line.
+
+    arw demo                      build the bundled demo warehouse and print its summary
+    arw build [--landing DIR] [--warehouse FILE] [--vars JSON]
+    arw land --landing DIR --warehouse FILE    land only (debugging a delivery)
+    arw summary [--warehouse FILE]
+    arw generate --out DIR [--lines N] ...     synthetic landing data (see generator.py)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from . import paths
+from .build import BuildError, build
+from .landing import LandingError, land
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--landing", type=Path, default=None,
+                        help="landing folder (default: $AR_LANDING_DIR, else the bundled demo data)")
+    parser.add_argument("--warehouse", type=Path, default=None,
+                        help="DuckDB file to publish (default: $AR_DUCKDB_PATH, else warehouse/ar.duckdb)")
+    parser.add_argument("--vars", default=None, help="dbt vars as JSON, e.g. '{\"as_of_date\": \"2026-06-30\"}'")
+    parser.add_argument("--skip-tests", action="store_true", help="build models without running dbt tests")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="arw", description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = ap.add_subparsers(dest="command", required=True)
+    _common(sub.add_parser("build", help="land + dbt build + publish"))
+    _common(sub.add_parser("demo", help="build the bundled demo data and print the summary"))
+    p_land = sub.add_parser("land", help="land files into a DuckDB file (no dbt)")
+    p_land.add_argument("--landing", type=Path, required=True)
+    p_land.add_argument("--warehouse", type=Path, required=True)
+    p_sum = sub.add_parser("summary", help="print the summary of a built warehouse")
+    p_sum.add_argument("--warehouse", type=Path, default=None)
+    p_gen = sub.add_parser("generate", help="generate synthetic landing data", add_help=False)
+    p_gen.add_argument("rest", nargs=argparse.REMAINDER)
+
+    args, extra = ap.parse_known_args(argv)
+    if args.command == "generate":
+        from .generator import main as generate_main
+        return generate_main(extra + args.rest)
+    if extra:
+        ap.error(f"unrecognized arguments: {' '.join(extra)}")
+
+    if args.command == "land":
+        try:
+            report = land(args.landing, args.warehouse)
+        except LandingError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+        print(report.summary())
+        return 0
+
+    if args.command == "summary":
+        from .summary import print_summary
+        return print_summary(args.warehouse or paths.warehouse_path())
+
+    landing = args.landing or (paths.demo_landing_dir() if args.command == "demo" else paths.landing_dir())
+    warehouse = args.warehouse or paths.warehouse_path()
+    vars_ = json.loads(args.vars) if args.vars else None
+    print(f"landing folder: {landing}\nwarehouse:      {warehouse}")
+    try:
+        build(landing.resolve(), warehouse, vars_=vars_, run_tests=not args.skip_tests)
+    except BuildError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    from .summary import print_summary
+    return print_summary(warehouse)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,1648 @@
+"""Synthetic landing files for the receivables warehouse.
+
+Simulates the accounts receivable of a French mid-size company (main entity
+``FR01`` and a small subsidiary ``FR02``) and writes what its systems would
+export into the landing folder described in ``CONTRACT.md``:
+
+* ``ledger/ledger_YYYY-MM.csv``: the AR sub-ledger lines posted each month
+  (invoices, credit notes, payments, adjustments, returned payments) with
+  their lettering (lettrage) as it stands on the export date ``end``;
+  one month is re-delivered later with corrections
+  (``ledger_YYYY-MM_redelivery.csv``) and some months are split per company
+  (``ledger_YYYY-MM.csv`` for FR01 without a ``company_code`` column, then
+  ``ledger_YYYY-MM_FR02.csv``);
+* ``dunning/dunning_YYYY-MM-DD.csv``: every Monday, the full picture of the
+  dunning tool, consistent with the ledger as of that day;
+* ``customers/customers.csv`` (rows for every company) and
+  ``customers/customers_FR02.csv`` (company-specific overrides).
+
+Everything is drawn from one seeded ``numpy.random.Generator`` and computed
+with array operations (no Python loop per ledger line), then rendered to CSV
+text with ``pyarrow.compute`` string kernels, so that a million ledger lines
+are written in seconds.  Files rotate across three dialects (see
+``DIALECTS``) unless one is forced.
+
+Usage::
+
+    python -m ar_warehouse.generator --out data/demo/landing
+    python -m ar_warehouse.generator --out /tmp/big --lines 1000000 \\
+        --start 2023-11-01 --end 2026-10-31
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import string
+import time
+import unicodedata
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any, Sequence
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+__all__ = ["GenerationStats", "generate_landing", "main", "DIALECTS"]
+
+
+# --------------------------------------------------------------------------
+# Public API
+# --------------------------------------------------------------------------
+
+
+@dataclass
+class GenerationStats:
+    """Counts actually written by :func:`generate_landing`."""
+
+    ledger_lines: int
+    ledger_files: int
+    dunning_rows: int
+    dunning_files: int
+    customers: int
+    seconds: float
+
+
+@dataclass(frozen=True)
+class _Dialect:
+    name: str
+    encoding: str  # "utf-8" or "cp1252"
+    bom: bool
+    delimiter: str
+    decimal: str
+    date_format: int  # index into the date dictionaries: 0 ISO, 1 DD/MM/YYYY, 2 YYYYMMDD
+
+
+#: The three file dialects of the landing contract.
+DIALECTS: dict[str, _Dialect] = {
+    # (a) what a modern export tool writes
+    "comma": _Dialect("comma", "utf-8", False, ",", ".", 0),
+    # (b) what a French Excel "CSV (séparateur: point-virgule)" writes
+    "semicolon": _Dialect("semicolon", "cp1252", False, ";", ",", 1),
+    # (c) what a legacy ERP extraction writes (FEC-like)
+    "tab": _Dialect("tab", "utf-8", True, "\t", ",", 2),
+}
+_DIALECT_ORDER = ("comma", "semicolon", "tab")
+
+# Lines per customer per month of the default behaviour mix, measured on
+# the demo; only used to pick the customer count for ``target_lines``.
+_LINES_PER_CUSTOMER_MONTH = 3.0
+
+
+def generate_landing(
+    out_dir: Path,
+    *,
+    seed: int = 20261123,
+    customers: int = 300,
+    start: date = date(2024, 11, 1),
+    end: date = date(2026, 10, 31),
+    target_lines: int | None = None,
+    dialects: str = "mixed",
+    companies: tuple[str, ...] = ("FR01", "FR02"),
+) -> GenerationStats:
+    """Generate a landing folder (``ledger/``, ``dunning/``, ``customers/``).
+
+    The export is taken at ``end``: nothing is posted or lettered after it.
+    With ``target_lines`` the number of customers is scaled so that the
+    ledger holds about that many lines (within a few per cent).  Existing
+    ``*.csv`` files of the three sub-folders are removed first.
+    """
+    t0 = time.perf_counter()
+    out_dir = Path(out_dir)
+    if dialects != "mixed" and dialects not in DIALECTS:
+        raise ValueError(f"dialects must be 'mixed' or one of {sorted(DIALECTS)}")
+    if end <= start + timedelta(days=27):
+        raise ValueError("the window start..end must cover at least four weeks")
+    if not companies:
+        raise ValueError("at least one company is needed")
+    if len(set(companies)) != len(companies):
+        raise ValueError("company codes must be distinct")
+
+    n_customers = int(customers)
+    rate_factor = 1.0
+    if target_lines is not None:
+        if target_lines <= 0:
+            raise ValueError("target_lines must be positive")
+        months = (end - start).days / 30.44
+        # a bigger ledger is a bigger company: more customers, and bigger
+        # ones (1 M lines over 3 years: about 2,500 customers)
+        rate_factor = float(np.clip((target_lines / 25_000) ** 0.35, 1.0, 4.0))
+        per_customer = _LINES_PER_CUSTOMER_MONTH * months * rate_factor
+        n_customers = max(8, int(round(target_lines / per_customer)))
+    if n_customers < 1:
+        raise ValueError("customers must be >= 1")
+
+    if target_lines is not None:
+        # Same seed, same customers: only the invoice counts move, so one or
+        # two corrections of the global invoicing rate land on the target
+        # (counting lines only, the costly rest is simulated once).
+        for _ in range(5):
+            n_lines = _simulate(seed, n_customers, start, end, companies, rate_factor,
+                                lines_only=True)
+            ratio = target_lines / max(1, int(n_lines))
+            if abs(ratio - 1.0) <= 0.02:
+                break
+            rate_factor *= ratio
+    world = _simulate(seed, n_customers, start, end, companies, rate_factor)
+    assert isinstance(world, _World)
+
+    stats = _write_landing(out_dir, world, dialects, seed)
+    stats.seconds = round(time.perf_counter() - t0, 3)
+    return stats
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command line: ``python -m ar_warehouse.generator --out DIR [...]``."""
+    parser = argparse.ArgumentParser(
+        prog="python -m ar_warehouse.generator",
+        description="Generate synthetic AR landing files (ledger, dunning, customers).",
+    )
+    parser.add_argument("--out", required=True, type=Path, help="landing folder to write")
+    parser.add_argument("--seed", type=int, default=20261123)
+    parser.add_argument("--customers", type=int, default=300,
+                        help="number of customers (ignored with --lines)")
+    parser.add_argument("--start", type=date.fromisoformat, default=date(2024, 11, 1))
+    parser.add_argument("--end", type=date.fromisoformat, default=date(2026, 10, 31),
+                        help="export date: nothing is posted or lettered after it")
+    parser.add_argument("--lines", type=int, default=None, dest="target_lines",
+                        help="approximate number of ledger lines (scales the customers)")
+    parser.add_argument("--dialects", choices=["mixed", *_DIALECT_ORDER], default="mixed")
+    args = parser.parse_args(argv)
+    stats = generate_landing(
+        args.out,
+        seed=args.seed,
+        customers=args.customers,
+        start=args.start,
+        end=args.end,
+        target_lines=args.target_lines,
+        dialects=args.dialects,
+    )
+    print(
+        f"ledger: {stats.ledger_lines} lines in {stats.ledger_files} files; "
+        f"dunning: {stats.dunning_rows} rows in {stats.dunning_files} files; "
+        f"customers: {stats.customers}; {stats.seconds:.2f} s -> {args.out}"
+    )
+    return 0
+
+
+# --------------------------------------------------------------------------
+# Reference data (every character exists in Windows-1252)
+# --------------------------------------------------------------------------
+
+SEGMENTS = ("Grands comptes", "PME", "Distribution", "Export", "Secteur public")
+_SEG_P = np.array([0.12, 0.45, 0.20, 0.10, 0.13])
+_GC, _PME, _DIST, _EXPORT, _PUBLIC = range(5)
+
+# payer behaviours
+_PUNCTUAL, _LATE, _CHRONIC, _DISPUTING, _NEVER = range(5)
+# P(profile | segment): public bodies pay slowly, distribution disputes.
+_PROFILE_P = np.array(
+    [
+        [0.44, 0.34, 0.09, 0.09, 0.04],  # Grands comptes
+        [0.55, 0.26, 0.06, 0.07, 0.06],  # PME
+        [0.47, 0.29, 0.06, 0.15, 0.03],  # Distribution
+        [0.40, 0.35, 0.11, 0.07, 0.07],  # Export
+        [0.35, 0.35, 0.25, 0.03, 0.02],  # Secteur public
+    ]
+)
+# median invoice amount (EUR) and invoices per month by segment
+_SEG_MEDIAN = np.array([6500.0, 1400.0, 2800.0, 4200.0, 3200.0])
+_SEG_RATE = np.array([3.0, 1.05, 1.95, 1.15, 1.4])
+
+_COLLECTORS = (
+    "Camille Durand",
+    "Sophie Lefèvre",
+    "Julien Moreau",
+    "Nathalie Girard",
+    "Karim Benali",
+    "Élodie Rousseau",
+)
+
+_LAST = (
+    "Martin", "Bernard", "Dubois", "Thomas", "Robert", "Richard", "Petit", "Durand", "Leroy",
+    "Moreau", "Simon", "Laurent", "Lefèvre", "Michel", "Garcia", "David", "Bertrand", "Roux",
+    "Vincent", "Fournier", "Morel", "Girard", "André", "Mercier", "Dupont", "Lambert",
+    "Bonnet", "François", "Legrand", "Garnier", "Faure", "Rousseau", "Blanc", "Guérin",
+    "Muller", "Henry", "Roussel", "Perrin", "Morin", "Mathieu", "Clément", "Gauthier",
+    "Dumont", "Fontaine", "Chevalier", "Robin", "Masson", "Boyer", "Noël", "Lemaître",
+    "Gaillard", "Brunet", "Barbier", "Arnaud", "Giraud", "Aubert", "Caron", "Rivière",
+    "Renard", "Picard", "Leclerc", "Benoît", "Hébert", "Carré", "Lemoine", "Maréchal",
+    "Jégou", "Le Gall", "Kerbrat", "Cœurdevey", "Bouvier", "Besnard", "Ménard", "Texier",
+)
+_ACTIVITIES = (
+    "Boulangerie", "Pâtisserie", "Transports", "Garage", "Menuiserie", "Imprimerie",
+    "Pharmacie", "Quincaillerie", "Laboratoires", "Cave", "Fromagerie", "Brasserie",
+    "Hôtel", "Clinique", "Librairie", "Maçonnerie", "Électricité", "Plomberie",
+    "Chaudronnerie", "Métallerie", "Distillerie", "Confiserie", "Charcuterie", "Scierie",
+    "Tuilerie", "Verrerie", "Ébénisterie", "Cartonnerie", "Minoterie", "Serrurerie",
+)
+_SECTORS = (
+    "Transports", "Matériaux", "Logistique", "Emballages", "Services", "Équipements",
+    "Froid industriel", "Agroalimentaire", "Bâtiment", "Travaux publics", "Énergies",
+    "Papeteries", "Mécanique", "Œnologie", "Négoce", "Chaussures", "Céramiques",
+)
+_PLACES = (
+    "de l’Ouest", "du Rhône", "d’Aquitaine", "de Provence", "du Nord", "de Bretagne",
+    "d’Alsace", "des Alpes", "de la Loire", "du Léman", "de Normandie", "de Champagne",
+    "des Vosges", "du Périgord", "de Bourgogne", "d’Île-de-France", "de Lorraine", "du Béarn",
+)
+_LEGAL = ("SARL", "SAS", "SA", "EURL", "SASU", "SNC", "SAS", "SARL")
+_CITIES = (
+    "Saint-Étienne", "Besançon", "Orléans", "Nîmes", "Angoulême", "Périgueux", "Évreux",
+    "Mâcon", "Compiègne", "Béziers", "Sète", "Lannion", "Valence", "Troyes", "Dijon",
+    "Rouen", "Caen", "Brest", "Metz", "Pau", "Châlons-en-Champagne", "Chambéry", "Lorient",
+)
+_PUBLIC_FORMS = (
+    "Mairie de {c}", "Centre hospitalier de {c}", "Communauté de communes de {c}",
+    "Lycée professionnel de {c}", "Syndicat des eaux de {c}", "Office public de l’habitat de {c}",
+)
+_FOREIGN = {
+    "BE": (("Van den Berghe", "Peeters", "Janssens", "Dubois", "Lemaire"), ("BV", "SRL", "NV")),
+    "DE": (("Müller", "Schäfer", "Weiß", "Köhler", "Becker"), ("GmbH", "AG", "KG")),
+    "ES": (("García", "Martínez", "López", "Sánchez", "Fernández"), ("S.L.", "S.A.")),
+    "IT": (("Rossi", "Bianchi", "Esposito", "Colombo", "Ricci"), ("S.r.l.", "S.p.A.")),
+    "CH": (("Favre", "Meier", "Schneider", "Rochat", "Gerber"), ("SA", "AG", "Sàrl")),
+}
+_COUNTRIES = ("FR", "BE", "DE", "ES", "IT", "CH")
+_FOREIGN_CITIES = {
+    "BE": ("Bruxelles", "Liège", "Gand", "Namur"),
+    "DE": ("Stuttgart", "Köln", "Freiburg", "Saarbrücken"),
+    "ES": ("Barcelona", "Madrid", "Valencia", "Bilbao"),
+    "IT": ("Milano", "Torino", "Genova", "Bologna"),
+    "CH": ("Genève", "Lausanne", "Zürich", "Neuchâtel"),
+}
+_DUPLICATE_SUFFIXES = ("Direction des achats", "Services techniques", "Site Nord", "Site Sud",
+                       "Agence Est", "Agence Ouest")
+
+# Raw document type codes.  The ERP was migrated halfway through the
+# history: the old one wrote FA/AV/RG/OD, the new one FAC/AVO/REG/ADJ.
+# Interfaces and manual entries add the other spellings.
+_KIND_INVOICE, _KIND_CN, _KIND_PAYMENT, _KIND_OD, _KIND_RETURN = range(5)
+_DOC_OLD = ("FA", "AV", "RG", "OD", "RG")
+_DOC_NEW = ("FAC", "AVO", "REG", "ADJ", "REG")
+_DOC_OTHER = (
+    ("INV", "invoice", "fa", "Fac", "Inv"),
+    ("CN", "credit_note", "av", "Avo"),
+    ("PAY", "payment", "rg", "Reg"),
+    ("OD", "ADJ", "od", "adjustment"),
+    ("PAY", "payment", "Reg"),
+)
+_DOC_PREFIX = ("F", "AV", "RG", "OD", "RJ")
+
+# Dunning tool codes: canonical words and the French labels it shows.
+_STATUS = ("not_dunned", "dunning_in_progress", "arbitration_required", "payment_promised",
+           "payment_received")
+_ST_NOT, _ST_PROGRESS, _ST_ARBITRATION, _ST_PROMISED, _ST_RECEIVED = range(5)
+_STATUS_FR = (
+    ("non relancée", "Non relancée", " non relancée"),
+    ("relance en cours", "Relance en cours", "RELANCE EN COURS", " relance en cours "),
+    ("décision d'arbitrage", "Décision d'arbitrage", " décision d'arbitrage "),
+    ("paiement promis", "Paiement promis", "PAIEMENT PROMIS", "paiement promis "),
+    ("paiement reçu", "Paiement reçu", " paiement reçu"),
+)
+_CAUSES = ("", "dispute", "invoice_label_error", "invoice_not_received",
+           "order_contract_mismatch", "awaiting_credit_note", "other")
+_C_NONE, _C_DISPUTE, _C_LABEL, _C_NOT_RECEIVED, _C_MISMATCH, _C_AWAIT_CN, _C_OTHER = range(7)
+_CAUSES_FR = (
+    ("",),
+    ("litige", "Litige", " LITIGE ", "LITIGE"),
+    ("erreur de libellé", "Erreur de libellé"),
+    ("facture non reçue", "Facture non reçue", " facture non reçue "),
+    ("écart commande", "Écart commande"),
+    ("attente avoir", "Attente avoir", "ATTENTE AVOIR"),
+    ("autre", "Autre", "AUTRE "),
+)
+_ACTIONS = ("email", "letter", "phone", "sms")
+
+_LEDGER_COLUMNS = (
+    "company_code", "entry_id", "customer_code", "customer_name", "document_number",
+    "document_type", "posting_date", "document_date", "due_date", "debit", "credit",
+    "currency", "amount_currency", "lettering_code", "lettering_date", "reference",
+)
+_DUNNING_COLUMNS = (
+    "extracted_at", "company_code", "customer_code", "document_number", "dunning_status",
+    "dunning_level", "blocking_cause", "collector", "promised_date", "promised_amount",
+    "last_action_date", "last_action_type",
+)
+_CUSTOMER_COLUMNS = (
+    "customer_code", "company_code", "customer_name", "customer_group", "segment", "country",
+    "collector", "credit_limit", "insured_limit", "payment_terms_days", "registration_id",
+)
+_CURRENCIES = ("EUR", "CHF", "USD")
+
+_NODATE = np.int64(-(10**6))  # empty date
+_NEVER = np.int64(10**7)  # "not before the end of time"
+
+
+# --------------------------------------------------------------------------
+# Date helpers (dates are int64 days since 1970-01-01, a Thursday)
+# --------------------------------------------------------------------------
+
+
+def _day(d: date) -> int:
+    return (d - date(1970, 1, 1)).days
+
+
+def _weekday(d: np.ndarray) -> np.ndarray:
+    """ISO weekday - 1 (Monday 0 ... Sunday 6)."""
+    return (d + 3) % 7
+
+
+def _next_business(d: np.ndarray) -> np.ndarray:
+    wd = _weekday(d)
+    return d + np.where(wd == 5, 2, np.where(wd == 6, 1, 0))
+
+
+def _prev_business(d: np.ndarray) -> np.ndarray:
+    wd = _weekday(d)
+    return d - np.where(wd == 5, 1, np.where(wd == 6, 2, 0))
+
+
+def _month_end(d: np.ndarray) -> np.ndarray:
+    m = d.astype("datetime64[D]").astype("datetime64[M]")
+    return ((m + 1).astype("datetime64[D]") - np.timedelta64(1, "D")).astype(np.int64)
+
+
+def _month_index(d: np.ndarray) -> np.ndarray:
+    return d.astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
+
+
+def _year(d: np.ndarray) -> np.ndarray:
+    return d.astype("datetime64[D]").astype("datetime64[Y]").astype(np.int64) + 1970
+
+
+def _uniform_int(rng: np.random.Generator, lo: Any, hi: Any, size: int) -> np.ndarray:
+    """Integers uniform in [lo, hi] (inclusive, element-wise bounds)."""
+    lo = np.asarray(lo, dtype=np.int64)
+    hi = np.asarray(hi, dtype=np.int64)
+    return lo + np.floor(rng.random(size) * (hi - lo + 1)).astype(np.int64)
+
+
+def _group_rank(keys: np.ndarray) -> np.ndarray:
+    """0-based rank of each element inside its run of equal (sorted) keys."""
+    n = len(keys)
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    new = np.ones(n, dtype=bool)
+    new[1:] = keys[1:] != keys[:-1]
+    starts = np.flatnonzero(new)
+    run = np.cumsum(new) - 1
+    return np.arange(n) - starts[run]
+
+
+def _lettering_codes(n: int) -> list[str]:
+    """French-style lettering codes: AA, AB, ..., ZZ, AAA, AAB, ..."""
+    out: list[str] = []
+    width = 2
+    while len(out) < n:
+        out.extend("".join(t) for t in itertools.product(string.ascii_uppercase, repeat=width))
+        width += 1
+    return out[: max(n, 0)]
+
+
+# --------------------------------------------------------------------------
+# Customers
+# --------------------------------------------------------------------------
+
+
+@dataclass
+class _Customers:
+    code: list[str]
+    name: list[str]
+    bank_label: list[str]
+    group: list[str]
+    segment: np.ndarray
+    country: np.ndarray  # index into _COUNTRIES
+    collector: np.ndarray
+    credit_limit: np.ndarray  # cents
+    insured_limit: np.ndarray  # cents, -1 = none
+    terms: np.ndarray
+    eom: np.ndarray
+    registration: list[str]
+    city: list[str]
+    profile: np.ndarray
+
+
+def _siren(rng: np.random.Generator, n: int) -> list[str]:
+    """9-digit ids with a valid Luhn key, like real SIREN numbers."""
+    digits = rng.integers(0, 10, size=(n, 8))
+    digits[:, 0] = rng.integers(3, 9, size=n)
+    # Luhn: double every second digit from the right, the key included.
+    w = np.array([1, 2, 1, 2, 1, 2, 1, 2])
+    prod = digits * w
+    s = (prod // 10 + prod % 10).sum(axis=1)
+    key = (10 - s % 10) % 10
+    full = np.concatenate([digits, key[:, None]], axis=1)
+    return ["".join(map(str, row)) for row in full.tolist()]
+
+
+def _make_customers(rng: np.random.Generator, n: int) -> _Customers:
+    hi = max(99_999, 3 * n)
+    width = max(5, len(str(hi)))
+    nums = np.sort(rng.choice(hi, size=n, replace=False) + 1)
+    code = [f"C{v:0{width}d}" for v in nums.tolist()]
+
+    segment = rng.choice(len(SEGMENTS), size=n, p=_SEG_P)
+    country = np.zeros(n, dtype=np.int64)
+    u = rng.random(n)
+    country = np.where(segment == _EXPORT, 1 + np.floor(u * 5).astype(np.int64),
+                       np.where(u < 0.05, 1, 0))  # some Belgian customers in France's segments
+
+    r = rng.random((n, 6))
+    ri = rng.integers(0, 1 << 30, size=(n, 6))
+    names: list[str] = []
+    cities: list[str] = []
+    seen: set[str] = set()
+    for i in range(n):
+        a, b, c, d, e, f = ri[i].tolist()
+        ctry = _COUNTRIES[country[i]]
+        city = _CITIES[f % len(_CITIES)] if ctry == "FR" else _FOREIGN_CITIES[ctry][f % 4]
+        if ctry != "FR" and (segment[i] == _EXPORT or r[i, 0] < 0.5):
+            lasts, forms = _FOREIGN[ctry]
+            nm = f"{lasts[a % len(lasts)]} {_SECTORS[b % len(_SECTORS)]} {forms[c % len(forms)]}"
+            if ctry == "DE":
+                nm = (f"{lasts[a % len(lasts)]} & {lasts[(a + 1 + d % 4) % len(lasts)]} "
+                      f"{forms[c % len(forms)]}")
+        elif segment[i] == _PUBLIC:
+            nm = _PUBLIC_FORMS[a % len(_PUBLIC_FORMS)].format(c=city)
+            if city[0] in "AEIOUÉÈ":  # French elision: "d’Orléans", not "de Orléans"
+                nm = nm.replace(f" de {city}", f" d’{city}")
+        else:
+            t = r[i, 1]
+            ln1 = _LAST[a % len(_LAST)]
+            ln2 = _LAST[d % len(_LAST)]
+            legal = _LEGAL[c % len(_LEGAL)]
+            if t < 0.34:
+                nm = f"{_ACTIVITIES[b % len(_ACTIVITIES)]} {ln1} {legal}"
+            elif t < 0.56:
+                nm = f"{_SECTORS[b % len(_SECTORS)]} {_PLACES[e % len(_PLACES)]} {legal}"
+            elif t < 0.68:
+                nm = f"Établissements {ln1}" if r[i, 2] < 0.6 else f"Éts {ln1} & Fils"
+            elif t < 0.80:
+                nm = f"{ln1} & {ln2} {legal}"
+            elif t < 0.87:
+                nm = f"{ln1}, {ln2} et Associés"
+            elif t < 0.94:
+                nm = f"Société {_SECTORS[b % len(_SECTORS)]} {_PLACES[e % len(_PLACES)]}"
+            elif t < 0.975:
+                nm = f"{_ACTIVITIES[b % len(_ACTIVITIES)]} « Chez {ln1} »"
+            else:
+                nm = f'Comptoir "{ln1}" {legal}'
+        base = nm
+        k = 2
+        while nm in seen:  # homonyms: a department or a site of the same body
+            sfx = _DUPLICATE_SUFFIXES[(e + k) % len(_DUPLICATE_SUFFIXES)]
+            nm = f"{base} – {sfx}" if k < 2 + len(_DUPLICATE_SUFFIXES) else f"{base} {k}"
+            k += 1
+        seen.add(nm)
+        names.append(nm)
+        cities.append(city)
+
+    # bank statement label: upper-case ASCII, as banks transmit it
+    bank = []
+    for nm in names:
+        s = unicodedata.normalize("NFKD", nm.replace("œ", "oe").replace("Œ", "OE"))
+        s = "".join(ch for ch in s if ord(ch) < 128).upper()
+        s = "".join(ch if ch.isalnum() or ch == " " else " " for ch in s)
+        words, label = s.split(), ""
+        for wd in words:  # whole words, at most 24 characters
+            if len(label) + len(wd) + 1 > 24 and label:
+                break
+            label = f"{label} {wd}".strip()
+        bank.append(label[:24])
+
+    # groups: about 40 for 300 customers, sizes skewed; 40 % are standalone
+    n_groups = max(3, int(round(n * 40 / 300)))
+    gw = 1.0 / np.arange(1, n_groups + 1) ** 0.7
+    gidx = rng.choice(n_groups, size=n, p=gw / gw.sum())
+    in_group = rng.random(n) < 0.6
+    gnames = []
+    for g in range(n_groups):
+        ln = _LAST[(g * 7 + 3) % len(_LAST)]
+        form = g % 4
+        nm = (f"Groupe {ln}", f"{ln} Holding", f"Groupe {_SECTORS[g % len(_SECTORS)]} {ln}",
+              f"{ln} Participations")[form]
+        if g >= len(_LAST):
+            nm = f"{nm} {g // len(_LAST) + 1}"
+        gnames.append(nm)
+    group = [gnames[g] if ig else "" for g, ig in zip(gidx.tolist(), in_group.tolist())]
+
+    # collectors: portfolios by segment, the rest spread
+    nc = len(_COLLECTORS) if n >= 60 else 5
+    collector = rng.integers(0, nc, size=n)
+    u = rng.random(n)
+    collector = np.where((segment == _GC) & (u < 0.7), np.where(u < 0.35, 0, 2), collector)
+    collector = np.where((segment == _PUBLIC) & (u < 0.8), 3, collector)
+    collector = np.where((segment == _EXPORT) & (u < 0.8), 4, collector)
+    collector = np.minimum(collector, nc - 1)
+
+    # payment terms: 30/45/60 days, a quarter "fin de mois"
+    terms = rng.choice(np.array([30, 45, 60]), size=n, p=[0.45, 0.35, 0.20])
+    terms = np.where(segment == _PUBLIC, 30, terms)
+    eom = (rng.random(n) < 0.25) & (segment != _PUBLIC)
+
+    # credit limit from expected exposure, rounded to a "nice" number
+    expo = _SEG_MEDIAN[segment] * 1.6 * _SEG_RATE[segment] * (terms / 30.0 + 1.0)
+    expo = expo * np.exp(rng.normal(0.0, 0.6, size=n))
+    nice = np.array([5, 10, 15, 20, 25, 30, 40, 50, 75, 100, 150, 200, 250, 300, 400, 500,
+                     750, 1000, 1500, 2000]) * 1000.0
+    limit = nice[np.clip(np.searchsorted(nice, expo), 0, len(nice) - 1)]
+    insured = np.where(
+        rng.random(n) < 0.65,
+        np.floor(limit * rng.choice(np.array([0.5, 0.7, 0.8, 1.0]), size=n) / 1000.0) * 1000.0,
+        -1.0,
+    )
+    profile = np.minimum(4, (rng.random(n)[:, None] > np.cumsum(_PROFILE_P[segment], axis=1)).sum(axis=1))
+
+    reg = _siren(rng, n)
+    vat_digits = rng.integers(10**8, 10**9, size=n).tolist()
+    for i in range(n):
+        ctry = _COUNTRIES[country[i]]
+        v = vat_digits[i]
+        if ctry == "BE":
+            reg[i] = f"BE0{v}"
+        elif ctry == "DE":
+            reg[i] = f"DE{v}"
+        elif ctry == "ES":
+            reg[i] = f"ESB{v % 10**8:08d}"
+        elif ctry == "IT":
+            reg[i] = f"IT{v:09d}{v % 97:02d}"
+        elif ctry == "CH":
+            s = f"{v:09d}"
+            reg[i] = f"CHE-{s[:3]}.{s[3:6]}.{s[6:]}"
+
+    return _Customers(
+        code=code, name=names, bank_label=bank, group=group, segment=segment,
+        country=country, collector=collector, credit_limit=(limit * 100).astype(np.int64),
+        insured_limit=np.where(insured < 0, -1, insured * 100).astype(np.int64), terms=terms,
+        eom=eom, registration=reg, city=cities, profile=profile,
+    )
+
+
+# --------------------------------------------------------------------------
+# Simulation
+# --------------------------------------------------------------------------
+
+
+@dataclass
+class _World:
+    start: int
+    end: int
+    companies: tuple[str, ...]
+    cust: _Customers
+    # accounts (company x customer)
+    acct_cust: np.ndarray
+    acct_comp: np.ndarray
+    acct_collector: np.ndarray
+    overrides: list[dict[str, Any]]
+    # ledger lines (true state as of `end`), sorted by company, posting date
+    lines: dict[str, np.ndarray]
+    line_docnum: pa.Array
+    line_reference: pa.Array
+    line_letter_code: pa.Array
+    inv_docnum: pa.Array
+    # dunning rows, sorted by extract
+    dun: dict[str, np.ndarray]
+    mondays: np.ndarray
+    # re-delivery corrections: month -> original values to write in the
+    # first delivery (the re-delivered file carries the true values)
+    redelivered_months: list[int]
+    errata: dict[str, np.ndarray]
+
+    @property
+    def n_lines(self) -> int:
+        return int(len(self.lines["post"]))
+
+
+def _simulate(
+    seed: int,
+    n_customers: int,
+    start_d: date,
+    end_d: date,
+    companies: tuple[str, ...],
+    rate_factor: float,
+    lines_only: bool = False,
+) -> _World | int:
+    """Simulate the receivables; with ``lines_only`` just count the lines."""
+    rng = np.random.default_rng([seed, 1])
+    start, end = _day(start_d), _day(end_d)
+    cust = _make_customers(rng, n_customers)
+    n = n_customers
+
+    # ---- accounts: most customers buy from FR01, a few from the
+    # subsidiary, a handful from both (same customer code in both books).
+    n_comp = len(companies)
+    u = rng.random(n)
+    if n_comp == 1:
+        pairs = [(i, 0) for i in range(n)]
+    else:
+        other = 1 + rng.integers(0, n_comp - 1, size=n)
+        both = u < 0.03
+        only_other = (u >= 0.03) & (u < 0.11)
+        pairs = []
+        for i in range(n):
+            if both[i]:
+                pairs += [(i, 0), (i, int(other[i]))]
+            elif only_other[i]:
+                pairs.append((i, int(other[i])))
+            else:
+                pairs.append((i, 0))
+    acct_cust = np.array([p[0] for p in pairs], dtype=np.int64)
+    acct_comp = np.array([p[1] for p in pairs], dtype=np.int64)
+    A = len(acct_cust)
+
+    acct_terms = cust.terms[acct_cust].copy()
+    acct_eom = cust.eom[acct_cust].copy()
+    acct_collector = cust.collector[acct_cust].copy()
+    acct_limit = cust.credit_limit[acct_cust].copy()
+    acct_insured = cust.insured_limit[acct_cust].copy()
+    # company-specific master rows for part of the subsidiary's accounts:
+    # its own collector, a lower credit limit, sometimes other terms.
+    overrides: list[dict[str, Any]] = []
+    uo = rng.random((A, 4))
+    for a in np.flatnonzero((acct_comp > 0) & (uo[:, 0] < 0.45)).tolist():
+        acct_collector[a] = (acct_collector[a] + 1 + int(uo[a, 1] * 4)) % min(len(_COLLECTORS), 5)
+        acct_limit[a] = max(500_000, (acct_limit[a] // 2) // 500_000 * 500_000)
+        if acct_insured[a] > acct_limit[a]:
+            acct_insured[a] = acct_limit[a]
+        if uo[a, 2] < 0.3:
+            acct_terms[a] = 30 if acct_terms[a] != 30 else 45
+            acct_eom[a] = False
+        overrides.append(dict(acct=a, collector=int(acct_collector[a]), limit=int(acct_limit[a]),
+                              insured=int(acct_insured[a]), terms=int(acct_terms[a])))
+
+    seg = cust.segment[acct_cust]
+    prof_a = cust.profile[acct_cust]
+    country_a = cust.country[acct_cust]
+    cur_a = np.zeros(A, dtype=np.int64)
+    cu = rng.random(A)
+    cur_a = np.where((country_a == _COUNTRIES.index("CH")) & (cu < 0.8), 1, cur_a)
+    cur_a = np.where((seg == _EXPORT) & (country_a != _COUNTRIES.index("CH")) & (cu < 0.15), 2, cur_a)
+    batch_a = np.isin(prof_a, [_PUNCTUAL, _LATE]) & (rng.random(A) < 0.4)
+    mu_a = np.log(_SEG_MEDIAN[seg]) + rng.normal(0.0, 0.5, size=A)
+    rate_a = _SEG_RATE[seg] * np.exp(rng.normal(-0.18, 0.6, size=A)) * rate_factor
+    rate_a = np.where(acct_comp > 0, rate_a * 0.6, rate_a)
+    delay_off_a = np.round(rng.normal(0.0, 3.0, size=A)).astype(np.int64)
+
+    # active period: most accounts over the whole window, some are won
+    # during it, some are lost.
+    span_all = end - start + 1
+    ua = rng.random(A)
+    a_start = np.where(ua < 0.12, start + (rng.random(A) * 0.7 * span_all).astype(np.int64), start)
+    a_end = np.where(ua > 0.92, end - (rng.random(A) * 0.7 * span_all).astype(np.int64), end)
+    a_end = np.maximum(a_end, a_start + 30)
+    a_end = np.minimum(a_end, end)
+    months_a = (a_end - a_start + 1) / 30.44
+
+    # ---- invoices
+    cnt = rng.poisson(rate_a * months_a)
+    N = int(cnt.sum())
+    ia = np.repeat(np.arange(A), cnt)
+    post = a_start[ia] + np.floor(rng.random(N) * (a_end[ia] - a_start[ia] + 1)).astype(np.int64)
+    # invoicing runs on business days, with a peak on the last one of the month
+    me = _prev_business(_month_end(post))
+    post = np.where(rng.random(N) < 0.12, me, post)
+    p2 = _prev_business(post)
+    post = np.clip(np.where(p2 < start, _next_business(post), p2), start, end)
+    doc = post - rng.choice(np.array([0, 1, 2]), size=N, p=[0.65, 0.25, 0.10])
+    terms = acct_terms[ia]
+    eom = acct_eom[ia]
+    due = doc + terms
+    due = np.where(eom, _month_end(due), due)
+    # the ERP leaves the due date empty on some invoices: the warehouse
+    # completes it from the customer's terms (never on "fin de mois" ones)
+    due_missing = (~eom) & (rng.random(N) < 0.10)
+    amount = np.round(np.exp(mu_a[ia] + rng.normal(0.0, 0.85, size=N)) * 100).astype(np.int64)
+    amount = np.clip(amount, 1500, 60_000_000)
+    cur = cur_a[ia]
+    prof = prof_a[ia]
+
+    # ---- what happens to each invoice
+    U = rng.random((N, 16))
+    never = np.where(prof == _NEVER, U[:, 0] < 0.22, U[:, 0] < 0.002)
+    dispute = np.where(prof == _DISPUTING, U[:, 1] < 0.30, U[:, 1] < 0.015)
+    # dispute outcome: 0 paid (very) late in full, 1 partial credit note then
+    # payment of the rest, 2 cancelled by a full credit note
+    d_out = np.where(U[:, 2] < 0.45, 0, np.where(U[:, 2] < 0.85, 1, 2))
+    d_out = np.where(dispute, d_out, -1)
+    ccn = ~dispute & ~never & (U[:, 3] < 0.03)  # commercial credit note
+    inst_ok = ~dispute & ~never & ~ccn & (amount >= 100_000)
+    k = np.where(inst_ok & (U[:, 4] < np.where(prof == _CHRONIC, 0.15, 0.04)),
+                 np.where(U[:, 5] < 0.4, 3, 2), 1)
+
+    lo = np.array([0, 8, 40, 0, 10])[prof]
+    hi = np.array([0, 32, 125, 30, 45])[prof]
+    delay = lo + np.floor(U[:, 6] * (hi - lo + 1)).astype(np.int64)
+    punct = np.clip(np.round(rng.normal(-1.0, 4.0, size=N)), -20, 10).astype(np.int64)
+    delay = np.where(prof == _PUNCTUAL, punct, delay) + delay_off_a[ia]
+    pay = due + delay
+    pay = np.where(d_out == 0, pay + _uniform_int(rng, 60, 150, N), pay)
+
+    # credit notes
+    has_cn = ccn | (d_out >= 1)
+    cn_date = np.full(N, _NEVER)
+    cn_amt = np.zeros(N, dtype=np.int64)
+    resol = due + _uniform_int(rng, 20, 120, N)
+    cn_date = np.where(d_out >= 1, resol, cn_date)
+    cn_frac = np.where(d_out == 1, 0.1 + 0.5 * U[:, 7], 0.03 + 0.22 * U[:, 7])
+    cn_amt = np.where(has_cn, np.round(amount * cn_frac).astype(np.int64), 0)
+    cn_amt = np.where(d_out == 2, amount, cn_amt)
+    cn_date = np.where(ccn, post + _uniform_int(rng, 3, 50, N), cn_date)
+    cn_date = np.where(has_cn, _next_business(np.maximum(cn_date, post + 1)), _NEVER)
+    # the customer waits for the credit note before paying the rest
+    awaiting_cn = ccn & (cn_date > due)
+    pay = np.where(ccn & (cn_date > pay - 3), np.maximum(pay, cn_date + _uniform_int(rng, 2, 10, N)), pay)
+    pay = np.where(d_out == 1, cn_date + _uniform_int(rng, 5, 30, N), pay)
+    pay = _next_business(np.maximum(pay, post + 1))
+
+    # payment differences on single payments: short payments (bank charges,
+    # rounding) and a few overpayments; most are written off with an OD
+    # lettered with the invoice, the rest are lettered unbalanced.
+    single = (k == 1) & ~never & (d_out != 2)
+    short_p = np.where((cur > 0) | (seg[ia] == _EXPORT), 0.15, 0.05)
+    pd_ok = single & ~dispute
+    short = pd_ok & (U[:, 8] < short_p)
+    over = pd_ok & (U[:, 8] >= short_p) & (U[:, 8] < short_p + 0.01)
+    diff = np.where(cur > 0, _uniform_int(rng, 1500, 3500, N), _uniform_int(rng, 1, 2000, N))
+    diff = np.where(short | over, np.minimum(diff, amount // 10), 0)
+    writeoff = (short & (U[:, 9] >= 0.3)) | (over & (U[:, 9] >= 0.4))
+    returned = single & ~dispute & ~ccn & ~short & ~over & (
+        U[:, 10] < np.where(np.isin(prof, [_LATE, _CHRONIC]), 0.012, 0.004))
+
+    # returned payment: first payment, bank rejection, payment again later
+    p1 = pay
+    rj = _next_business(p1 + _uniform_int(rng, 3, 12, N))
+    pay = np.where(returned, _next_business(rj + _uniform_int(rng, 10, 40, N)), pay)
+
+    # instalments (k = 2 or 3) a month apart
+    i2 = _next_business(pay + _uniform_int(rng, 25, 35, N))
+    i3 = _next_business(i2 + _uniform_int(rng, 25, 35, N))
+    settle_pay = np.where(k == 3, i3, np.where(k == 2, i2, pay))
+
+    # promises: chronic-late customers promise most of their payments
+    late_by = settle_pay - due
+    prom_p = np.where(prof == _CHRONIC, 0.7, np.where(prof == _LATE, 0.25, 0.03))
+    promised = (k == 1) & ~never & ~dispute & (late_by > 5) & (U[:, 11] < prom_p)
+    promise_start = np.maximum(np.maximum(due - 5, post + 1), pay - _uniform_int(rng, 7, 28, N))
+    kept = U[:, 12] < 0.7
+    promised_date = np.where(kept, pay - _uniform_int(rng, 0, 3, N),
+                             np.maximum(promise_start + 3, pay - _uniform_int(rng, 10, 35, N)))
+    promised_date = np.maximum(promised_date, promise_start + 1)
+
+    # other blocking causes on some late invoices, resolved before payment
+    other_cause = ~never & ~dispute & (late_by > 10) & ~promised & (U[:, 13] < 0.09)
+    cause_kind = np.array([_C_NOT_RECEIVED, _C_LABEL, _C_MISMATCH, _C_OTHER])[
+        (U[:, 14][:, None] > np.array([0.35, 0.55, 0.85])).sum(axis=1)]
+    cause_start = np.maximum(post + 1, due + _uniform_int(rng, -5, 15, N))
+    cause_end = np.maximum(cause_start + 7, pay - _uniform_int(rng, 0, 10, N))
+    cause_not_dunned = U[:, 15] < 0.4
+    dispute_start = post + _uniform_int(rng, 5, 40, N)
+    resolution = np.where(d_out >= 1, cn_date, pay)
+    dispute_start = np.where(dispute_start >= resolution - 7, post + 1, dispute_start)
+    arbitration_after = _uniform_int(rng, 21, 42, N)
+
+    # batch payments: some customers pay all invoices falling due in a week
+    # with one transfer ("relevé"), lettered together
+    batch = batch_a[ia] & single & ~dispute & ~ccn & ~short & ~over & ~returned & (cur == 0) & ~promised
+    monday0 = start - int(_weekday(np.array([start]))[0])
+    key = ia * 100_000 + (pay - monday0) // 7
+    bkeys, binv = np.unique(key[batch], return_inverse=True)
+    NB = len(bkeys)
+    group = np.arange(N, dtype=np.int64)
+    group[batch] = N + binv
+    bdate = np.full(NB, np.int64(-(10**9)))
+    np.maximum.at(bdate, binv, pay[batch])
+    bamt = np.bincount(binv, weights=amount[batch], minlength=NB).round().astype(np.int64)
+    bacct = np.zeros(NB, dtype=np.int64)
+    bacct[binv] = ia[batch]
+
+    # ---- ledger lines (true state), as column segments
+    segs: list[dict[str, np.ndarray]] = []
+
+    def add(kind: int, acct: np.ndarray, post_: np.ndarray, amt: np.ndarray, grp: np.ndarray,
+            inv: np.ndarray, doc_: np.ndarray | None = None, due_: np.ndarray | None = None,
+            due_miss: np.ndarray | None = None, curr: np.ndarray | None = None,
+            amt_cur: np.ndarray | None = None, sub: np.ndarray | None = None) -> None:
+        m = len(acct)
+        segs.append(dict(
+            kind=np.full(m, kind, dtype=np.int64), acct=acct, post=post_, amount=amt, group=grp,
+            inv=inv, doc=post_ if doc_ is None else doc_,
+            due=np.full(m, _NODATE) if due_ is None else due_,
+            due_missing=np.zeros(m, bool) if due_miss is None else due_miss,
+            cur=np.zeros(m, np.int64) if curr is None else curr,
+            amt_cur=np.zeros(m, np.int64) if amt_cur is None else amt_cur,
+            sub=np.zeros(m, np.int64) if sub is None else sub,
+        ))
+
+    # foreign-currency invoices: the amount in currency at the day's rate
+    t = post.astype(np.float64)
+    rate_cur = np.where(cur == 1, 0.94 + 0.02 * np.sin(t / 90.0), 1.08 + 0.04 * np.sin(t / 120.0))
+    inv_cur_amt = np.where(cur > 0, np.round(amount * rate_cur), 0).astype(np.int64)
+
+    def in_cur(eur: np.ndarray, idx: np.ndarray) -> np.ndarray:
+        """Same share of the invoice's currency amount as of its EUR amount."""
+        return np.where(cur[idx] > 0, np.round(inv_cur_amt[idx] * (eur / amount[idx])), 0).astype(np.int64)
+
+    all_i = np.arange(N)
+    add(_KIND_INVOICE, ia, post, amount, group, all_i, doc, due, due_missing, cur, inv_cur_amt)
+    ci = np.flatnonzero(has_cn & ~never)
+    add(_KIND_CN, ia[ci], cn_date[ci], -cn_amt[ci], group[ci], ci, curr=cur[ci],
+        amt_cur=-in_cur(cn_amt[ci], ci))
+    # single payments (not batched)
+    pi = np.flatnonzero(single & ~batch)
+    pamt = amount[pi] - cn_amt[pi] - np.where(short[pi], diff[pi], 0) + np.where(over[pi], diff[pi], 0)
+    add(_KIND_PAYMENT, ia[pi], pay[pi], -pamt, group[pi], pi, curr=cur[pi],
+        amt_cur=-in_cur(amount[pi] - cn_amt[pi], pi))
+    # instalments
+    for j in range(3):
+        sel = np.flatnonzero((k > 1) & (k > j))
+        part = (amount[sel] // k[sel]) // 100 * 100
+        last = amount[sel] - part * (k[sel] - 1)
+        amt = np.where(j == k[sel] - 1, last, part)
+        dt = (pay, i2, i3)[j][sel]
+        add(_KIND_PAYMENT, ia[sel], dt, -amt, group[sel], sel, curr=cur[sel],
+            amt_cur=-in_cur(amt, sel), sub=np.full(len(sel), j + 1))
+    # batch payments: one transfer for several invoices
+    add(_KIND_PAYMENT, bacct, bdate, -bamt, N + np.arange(NB), np.full(NB, -1))
+    # write-offs of payment differences (OD), lettered with the invoice
+    oi = np.flatnonzero(writeoff)
+    od_date = _next_business(pay[oi] + _uniform_int(rng, 0, 15, len(oi)))
+    add(_KIND_OD, ia[oi], od_date, np.where(short[oi], -diff[oi], diff[oi]), group[oi], oi)
+    # returned payments: the first payment and its rejection letter together
+    ri_ = np.flatnonzero(returned)
+    rgrp = N + NB + np.arange(len(ri_))
+    ramt = amount[ri_]
+    add(_KIND_PAYMENT, ia[ri_], p1[ri_], -ramt, rgrp, ri_, curr=cur[ri_],
+        amt_cur=-in_cur(ramt, ri_), sub=np.full(len(ri_), 9))
+    add(_KIND_RETURN, ia[ri_], rj[ri_], ramt, rgrp, ri_, curr=cur[ri_], amt_cur=in_cur(ramt, ri_))
+    G = N + NB + len(ri_)
+
+    L = {key_: np.concatenate([s[key_] for s in segs]) for key_ in segs[0]}
+    if lines_only:
+        return int((L["post"] <= end).sum())
+
+    # ---- lettering: a group is lettered once all its items are posted,
+    # after a lag; lettering after `end` is not in the export yet.
+    complete = np.full(G, np.int64(-(10**9)))
+    np.maximum.at(complete, L["group"], L["post"])
+    has_credit = np.bincount(L["group"], weights=(L["amount"] < 0), minlength=G) > 0
+    ul = rng.random((G, 2))
+    lag = np.where(ul[:, 0] < 0.72, np.floor(ul[:, 1] * 4),
+                   np.where(ul[:, 0] < 0.97, 4 + np.floor(ul[:, 1] * 17),
+                            30 + np.floor(ul[:, 1] * 121))).astype(np.int64)
+    # unapplied payments: no usable reference, lettered weeks later
+    unapplied = ul[:, 0] > 0.995
+    unapplied |= rng.random(G) < 0.05
+    lag = np.where(unapplied, 14 + np.floor(ul[:, 1] * 77).astype(np.int64), lag)
+    letter = np.where(has_credit, _next_business(complete + lag), _NEVER)
+    lettered_g = letter <= end
+
+    # ---- drop what is posted after the export date
+    keep = L["post"] <= end
+    L = {k_: v[keep] for k_, v in L.items()}
+    L["letter"] = np.where(lettered_g[L["group"]], letter[L["group"]], _NODATE)
+
+    # ---- order lines, entry ids and document numbers
+    comp = acct_comp[L["acct"]]
+    L["comp"] = comp
+    order = np.lexsort((L["sub"], L["inv"], L["group"], L["acct"], L["kind"], L["post"], comp))
+    L = {k_: v[order] for k_, v in L.items()}
+    comp = L["comp"]
+    L["seq"] = _group_rank(comp) + 1
+    # document numbers: one series per company, document class and year
+    dclass = np.where(L["kind"] == _KIND_RETURN, 4, L["kind"])
+    yr = _year(L["post"])
+    o2 = np.lexsort((np.arange(len(comp)), L["post"], yr, dclass, comp))
+    k2 = (comp[o2] * 10 + dclass[o2]) * 10_000 + yr[o2]
+    dseq = np.empty(len(comp), dtype=np.int64)
+    dseq[o2] = _group_rank(k2) + 1
+    # an instalment or a first payment keeps its own payment number
+    L["dseq"] = dseq
+    L["year"] = yr
+
+    # invoice numbers by invoice index (for references and dunning)
+    is_inv = L["kind"] == _KIND_INVOICE
+    inv_seq = np.zeros(N, dtype=np.int64)
+    inv_year = np.zeros(N, dtype=np.int64)
+    inv_seq[L["inv"][is_inv]] = dseq[is_inv]
+    inv_year[L["inv"][is_inv]] = yr[is_inv]
+    docnum_all = _doc_numbers(dclass, yr, dseq)
+    inv_docnum = _doc_numbers(np.zeros(N, np.int64), inv_year, inv_seq)
+
+    # ---- lettering codes: per account, in lettering order
+    gl = np.flatnonzero(lettered_g)
+    g_acct = np.zeros(G, dtype=np.int64)
+    g_acct[L["group"]] = L["acct"]
+    og = np.lexsort((gl, letter[gl], g_acct[gl]))
+    gl = gl[og]
+    rank = _group_rank(g_acct[gl])
+    codes = _lettering_codes(int(rank.max()) + 1 if len(rank) else 0)
+    g_code = np.full(G, -1, dtype=np.int64)
+    g_code[gl] = rank
+    lc = g_code[L["group"]]
+    code_arr = pa.array(codes + [""], type=pa.string())
+    line_letter_code = pc.take(code_arr, pa.array(np.where(lc < 0, len(codes), lc)))
+
+    # ---- references
+    line_reference = _references(rng, L, cust, acct_cust, inv_docnum, docnum_all, group,
+                                 batch, N, unapplied, d_out)
+
+    # ---- re-delivery: first delivery of chosen months carried errors
+    months = np.unique(_month_index(L["post"]))
+    red_months: list[int] = []
+    if len(months) >= 3:
+        red_months.append(int(months[min(4, len(months) - 2)]))
+    if len(months) >= 12:
+        red_months.append(int(months[(2 * len(months)) // 3]))
+    err_amount = np.full(len(comp), -1, dtype=np.int64)  # original debit in cents
+    err_due = np.full(len(comp), _NODATE)
+    err_due_flag = np.zeros(len(comp), bool)
+    err_ref = np.zeros(len(comp), bool)
+    mi = _month_index(L["post"])
+    lettered_line = L["letter"] != _NODATE
+    bal = np.bincount(L["group"], weights=L["amount"], minlength=G)
+    has_ref = np.asarray(pc.utf8_length(line_reference)) > 0
+    for m in red_months:
+        in_m = mi == m
+        cand = np.flatnonzero(in_m & is_inv & lettered_line & (np.abs(bal[L["group"]]) < 0.5)
+                              & (L["cur"] == 0))
+        if len(cand):
+            pick = rng.choice(cand, size=min(2, len(cand)), replace=False)
+            # a typing error on the amount (digits swapped or a digit off)
+            err_amount[pick] = L["amount"][pick] + rng.choice(np.array([-900, 900, 9000, -90]),
+                                                               size=len(pick))
+            err_amount[pick] = np.maximum(err_amount[pick], 100)
+        cand = np.flatnonzero(in_m & is_inv & ~L["due_missing"] & (err_amount < 0))
+        if len(cand):
+            pick = rng.choice(cand, size=min(2, len(cand)), replace=False)
+            err_due[pick] = L["due"][pick] + 30
+            err_due_flag[pick] = True
+        cand = np.flatnonzero(in_m & (L["kind"] == _KIND_PAYMENT) & has_ref)
+        if len(cand):
+            pick = rng.choice(cand, size=min(3, len(cand)), replace=False)
+            err_ref[pick] = True
+    errata = dict(amount=err_amount, due=err_due, due_flag=err_due_flag, ref=err_ref)
+
+    # ---- dunning extracts
+    inv_group = group
+    settled_inv = has_credit[inv_group] & ~never
+    settle = np.where(settled_inv, complete[inv_group], _NEVER)
+    inv_letter = np.where(settled_inv, letter[inv_group], _NEVER)
+    dun, mondays = _dunning(
+        rng, start, end, N, ia, post, due, settle, inv_letter, amount, cn_amt, cn_date,
+        prof, dispute, dispute_start, arbitration_after, other_cause, cause_kind,
+        cause_start, cause_end, cause_not_dunned, awaiting_cn, promised, promise_start,
+        promised_date, k, pay, i2, i3, acct_collector, acct_comp, acct_cust, d_out == 2,
+    )
+
+    return _World(
+        start=start, end=end, companies=tuple(companies), cust=cust, acct_cust=acct_cust,
+        acct_comp=acct_comp, acct_collector=acct_collector, overrides=overrides, lines=L,
+        line_docnum=docnum_all, line_reference=line_reference,
+        line_letter_code=line_letter_code, inv_docnum=inv_docnum, dun=dun, mondays=mondays,
+        redelivered_months=red_months, errata=errata,
+    )
+
+
+def _int_str(v: np.ndarray, width: int = 0) -> pa.Array:
+    s = pa.array(np.asarray(v, dtype=np.int64)).cast(pa.string())
+    if width:
+        s = pc.utf8_lpad(s, width=width, padding="0")
+    return s
+
+
+def _doc_numbers(dclass: np.ndarray, year: np.ndarray, seq: np.ndarray) -> pa.Array:
+    """``F2025-00123``, ``AV2025-00012``, ``RG2025-000456``, ``OD2025-00007``."""
+    width = np.array([5, 5, 6, 5, 4])
+    pref = pa.array(list(_DOC_PREFIX), type=pa.string())
+    maxseq = np.zeros(5, dtype=np.int64)
+    if len(seq):
+        np.maximum.at(maxseq, dclass, seq)
+    widths = np.maximum(width, np.array([len(str(int(v))) for v in maxseq]))
+    # pad every class to its own width: build per width, then pick
+    padded = {w: _int_str(seq, int(w)) for w in np.unique(widths).tolist()}
+    num = padded[int(widths[0])]
+    for c in range(1, 5):
+        w = int(widths[c])
+        if w != int(widths[0]):
+            num = pc.if_else(pa.array(dclass == c), padded[w], num)
+    out = pc.binary_join_element_wise(pc.take(pref, pa.array(dclass)), _int_str(year), "")
+    return pc.binary_join_element_wise(out, num, "-")
+
+
+def _references(
+    rng: np.random.Generator,
+    L: dict[str, np.ndarray],
+    cust: _Customers,
+    acct_cust: np.ndarray,
+    inv_docnum: pa.Array,
+    docnum: pa.Array,
+    inv_group: np.ndarray,
+    batch: np.ndarray,
+    N: int,
+    unapplied: np.ndarray,
+    d_out: np.ndarray,
+) -> pa.Array:
+    """Free-text references: order numbers on invoices, bank labels quoting
+    the invoice numbers on payments (sometimes nothing usable)."""
+    n = len(L["kind"])
+    kind = L["kind"]
+    inv = L["inv"]
+    safe_inv = pa.array(np.where(inv >= 0, inv, 0))
+    inv_num = pc.take(inv_docnum, safe_inv)
+
+    # invoice numbers of each batch transfer, joined
+    bi = np.flatnonzero(batch)
+    order = bi[np.argsort(inv_group[bi], kind="stable")]
+    gsorted = inv_group[order]
+    NB = int(inv_group.max()) + 1 - N if len(bi) else 0
+    counts = np.bincount(gsorted - N, minlength=max(NB, 0)) if len(bi) else np.zeros(0, np.int64)
+    offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int32)
+    if len(bi):
+        joined = pc.binary_join(pa.ListArray.from_arrays(pa.array(offsets), pc.take(inv_docnum, pa.array(order))), " ")
+        joined = pc.utf8_slice_codeunits(joined, 0, 62)
+    else:
+        joined = pa.array([], type=pa.string())
+    is_bpay = (kind == _KIND_PAYMENT) & (inv < 0)
+    bidx = np.where(is_bpay, L["group"] - N, 0)
+    if len(bi):
+        inv_num = pc.if_else(pa.array(is_bpay), pc.take(joined, pa.array(np.clip(bidx, 0, max(NB - 1, 0)))), inv_num)
+
+    bank = pc.take(pa.array(cust.bank_label, type=pa.string()), pa.array(acct_cust[L["acct"]]))
+    u = rng.random((n, 3))
+    # payments: template index
+    tp = (u[:, 0][:, None] > np.array([0.42, 0.57, 0.67, 0.75, 0.82, 0.90, 0.95])).sum(axis=1)
+    # unapplied payments carry nothing that points to an invoice
+    unap = unapplied[L["group"]] & (kind == _KIND_PAYMENT)
+    tp = np.where(unap, np.where(u[:, 1] < 0.5, 5, np.where(u[:, 1] < 0.8, 4, 6)), tp)
+    p_prefix = pa.array(["VIR", "VIR SEPA", "REGLEMENT FACTURE", "LCR", "CHQ", "VIR SEPA", "",
+                         "PRLV SEPA"], type=pa.string())
+    p_bank = np.array([True, True, False, False, True, True, False, True])
+    p_mid = pa.array(["", "FACT", "", "", "", "", "", ""], type=pa.string())
+    p_inv = np.array([True, True, True, True, False, False, False, True])
+    chq = _int_str(rng.integers(1_000_000, 9_999_999, size=n))
+    pay_ref = pc.binary_join_element_wise(
+        pc.take(p_prefix, pa.array(tp)),
+        pc.if_else(pa.array(p_bank[tp]), bank, ""),
+        pc.take(p_mid, pa.array(tp)),
+        pc.if_else(pa.array(p_inv[tp]), inv_num, pc.if_else(pa.array(tp == 4), chq, "")),
+        " ",
+    )
+    # invoices: the customer's order number
+    cmd = _int_str(rng.integers(100_000, 999_999, size=n))
+    yr = _int_str(L["year"])
+    ti = np.where(u[:, 2] < 0.72, 0, np.where(u[:, 2] < 0.87, 1, 2))
+    inv_ref = pc.if_else(
+        pa.array(ti == 0), pc.binary_join_element_wise("CMD", cmd, "-"),
+        pc.if_else(pa.array(ti == 1),
+                   pc.binary_join_element_wise(pc.binary_join_element_wise("BC", yr, " "),
+                                               pc.utf8_slice_codeunits(cmd, 0, 4), "/"),
+                   ""))
+    # credit notes
+    dout_line = np.where(inv >= 0, d_out[np.where(inv >= 0, inv, 0)], -1)
+    cn_lab = pa.array(["Remise commerciale", "Avoir s/ facture", "Litige", "Annulation facture"],
+                      type=pa.string())
+    cl = np.where(dout_line == 1, 2, np.where(dout_line == 2, 3, np.where(u[:, 1] < 0.5, 0, 1)))
+    cn_ref = pc.binary_join_element_wise(pc.take(cn_lab, pa.array(cl)), inv_num, " ")
+    od_ref = pc.binary_join_element_wise(
+        pc.if_else(pa.array(u[:, 1] < 0.5), "Écart de règlement", "ECART REGLT"), inv_num, " ")
+    # a returned transfer quotes the payment it cancels (same group, the
+    # first payment is flagged sub == 9)
+    rej_pay = np.flatnonzero((kind == _KIND_PAYMENT) & (L["sub"] == 9))
+    pos = np.zeros(int(L["group"].max()) + 1 if n else 1, dtype=np.int64)
+    pos[L["group"][rej_pay]] = rej_pay
+    ret_src = np.where(kind == _KIND_RETURN, pos[L["group"]], 0)
+    ret_ref = pc.binary_join_element_wise(
+        pc.if_else(pa.array(u[:, 1] < 0.5), "REJET VIR", "IMPAYE"),
+        pc.take(docnum, pa.array(ret_src)), " ")
+
+    ref = pc.if_else(pa.array(kind == _KIND_INVOICE), inv_ref, pay_ref)
+    ref = pc.if_else(pa.array(kind == _KIND_CN), cn_ref, ref)
+    ref = pc.if_else(pa.array(kind == _KIND_OD), od_ref, ref)
+    ref = pc.if_else(pa.array(kind == _KIND_RETURN), ret_ref, ref)
+    ref = pc.utf8_trim(pc.replace_substring_regex(ref, " {2,}", " "), " ")
+    return ref
+
+
+def _dunning(
+    rng: np.random.Generator, start: int, end: int, N: int, ia: np.ndarray, post: np.ndarray,
+    due: np.ndarray, settle: np.ndarray, letter: np.ndarray, amount: np.ndarray,
+    cn_amt: np.ndarray, cn_date: np.ndarray, prof: np.ndarray, dispute: np.ndarray,
+    dispute_start: np.ndarray, arbitration_after: np.ndarray, other_cause: np.ndarray,
+    cause_kind: np.ndarray, cause_start: np.ndarray, cause_end: np.ndarray,
+    cause_not_dunned: np.ndarray, awaiting_cn: np.ndarray, promised: np.ndarray,
+    promise_start: np.ndarray, promised_date: np.ndarray, k: np.ndarray, pay: np.ndarray,
+    i2: np.ndarray, i3: np.ndarray, acct_collector: np.ndarray, acct_comp: np.ndarray,
+    acct_cust: np.ndarray, full_cn: np.ndarray,
+) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """Weekly full pictures of the dunning tool, consistent with the ledger.
+
+    An invoice enters the tool when it falls overdue (a week or so before
+    for chronic-late payers, earlier when it is blocked or promised) and
+    leaves it once lettered; paid but not lettered yet it shows as
+    ``payment_received``.
+    """
+    first = start + (7 - int(_weekday(np.array([start]))[0])) % 7
+    mondays = np.arange(first, end + 1, 7, dtype=np.int64)
+    M = len(mondays)
+    show = due + 1
+    show = np.where(prof == _CHRONIC, due - _uniform_int(rng, 3, 10, N), show)
+    show = np.where(dispute, np.minimum(show, dispute_start), show)
+    show = np.where(other_cause, np.minimum(show, cause_start), show)
+    show = np.where(promised, np.minimum(show, promise_start), show)
+    show = np.where(k > 1, np.minimum(show, pay - 14), show)
+    show = np.maximum(show, post)
+    # an invoice paid before it ever reached the tool never shows
+    visible = show <= settle
+    last_day = np.minimum(letter - 1, end)
+    # an invoice cancelled by a credit note leaves the tool at once
+    last_day = np.where(full_cn, np.minimum(last_day, cn_date - 1), last_day)
+    a = np.maximum(0, -((first - show) // 7))  # ceil((show - first) / 7)
+    b = np.minimum(M - 1, (last_day - first) // 7)
+    cnt = np.where(visible & (M > 0), np.maximum(0, b - a + 1), 0)
+    R = int(cnt.sum())
+    inv = np.repeat(np.arange(N), cnt)
+    offs = np.repeat(np.cumsum(cnt) - cnt, cnt)
+    week = a[inv] + (np.arange(R) - offs)
+    m = mondays[week] if R else np.zeros(0, dtype=np.int64)
+
+    dpd = m - due[inv]
+    level = np.where(dpd <= 15, 1, np.where(dpd <= 45, 2, 3))
+    status = np.full(R, _ST_PROGRESS)
+    cause = np.zeros(R, dtype=np.int64)
+    prom_d = np.full(R, _NODATE)
+    prom_amt = np.full(R, -1, dtype=np.int64)
+    cn_posted = cn_date[inv] <= m
+    open_amt = amount[inv] - np.where(cn_posted, cn_amt[inv], 0)
+
+    # instalment plans: the next instalment is promised
+    ki = k[inv]
+    nxt = np.where(pay[inv] > m, pay[inv], np.where(i2[inv] > m, i2[inv], i3[inv]))
+    nth = np.where(pay[inv] > m, 0, np.where(i2[inv] > m, 1, 2))
+    part = (amount[inv] // np.maximum(ki, 1)) // 100 * 100
+    inst_amt = np.where(nth == ki - 1, amount[inv] - part * (ki - 1), part)
+    on_plan = (ki > 1) & (m >= pay[inv] - 14) & (nth < ki)
+    status = np.where(on_plan, _ST_PROMISED, status)
+    prom_d = np.where(on_plan, nxt, prom_d)
+    prom_amt = np.where(on_plan, inst_amt, prom_amt)
+
+    # promises to pay (missed ones fall back to dunning a week later)
+    pr = promised[inv] & (m >= promise_start[inv]) & (m <= promised_date[inv] + 7)
+    status = np.where(pr, _ST_PROMISED, status)
+    prom_d = np.where(pr, promised_date[inv], prom_d)
+    prom_amt = np.where(pr, open_amt, prom_amt)
+    level = np.where(promised[inv] & (m > promised_date[inv] + 7), 3, level)
+
+    # credit note awaited before the customer pays
+    aw = awaiting_cn[inv] & ~cn_posted & (m > due[inv])
+    cause = np.where(aw, _C_AWAIT_CN, cause)
+    status = np.where(aw & cause_not_dunned[inv], _ST_NOT, status)
+
+    # other blocking causes while they last
+    oc = other_cause[inv] & (m >= cause_start[inv]) & (m < cause_end[inv])
+    cause = np.where(oc, cause_kind[inv], cause)
+    status = np.where(oc & cause_not_dunned[inv], _ST_NOT, status)
+
+    # disputes: dunning stops, arbitration is required after a few weeks
+    dp = dispute[inv] & (m >= dispute_start[inv])
+    cause = np.where(dp, _C_DISPUTE, cause)
+    status = np.where(dp, np.where(m >= dispute_start[inv] + arbitration_after[inv],
+                                   _ST_ARBITRATION, _ST_PROGRESS), status)
+
+    # paid, not lettered yet
+    rc = m >= settle[inv]
+    status = np.where(rc, _ST_RECEIVED, status)
+    cause = np.where(rc, _C_NONE, cause)
+    prom_d = np.where(rc, _NODATE, prom_d)
+    prom_amt = np.where(rc, -1, prom_amt)
+    level = np.where(status == _ST_NOT, 0, level)
+
+    acct = ia[inv]
+    # the customer's collector; a few documents are followed by a colleague
+    ui = rng.random((N, 3))
+    ncol = len(_COLLECTORS)
+    backup = (acct_collector[ia] + 1 + (ui[:, 1] * (ncol - 1)).astype(np.int64)) % ncol
+    collector = np.where(ui[:, 0] < 0.04, backup, acct_collector[ia])[inv]
+    # reminders follow a cadence per document from its entry in the tool;
+    # none after the payment has arrived
+    step = (5 + np.floor(ui[:, 2] * 10)).astype(np.int64)[inv]
+    s0 = show[inv]
+    m_eff = np.minimum(m, settle[inv] - 1)
+    j = np.maximum(0, (m_eff - s0) // step)
+    act = np.minimum(s0 + j * step, m)
+    act_b = _prev_business(act)  # collectors work on business days
+    act = np.where(act_b >= post[inv], act_b, act)
+    # email first, then phone, then registered letter (mise en demeure)
+    r = (ui[:, 1][inv] * 7.0 + j * 0.6180339887) % 1.0
+    act_type = np.where(level <= 1, np.where(r < 0.75, 0, 3),
+                        np.where(level == 2, np.where(r < 0.5, 2, 0), np.where(r < 0.6, 1, 2)))
+    act_type = np.where(status == _ST_PROMISED, 2, act_type)
+
+    comp = acct_comp[acct]
+    order = np.lexsort((inv, acct_cust[acct], comp, week))
+    dun = dict(
+        week=week, inv=inv, comp=comp, cust=acct_cust[acct], status=status, level=level,
+        cause=cause, collector=collector, prom_d=prom_d, prom_amt=prom_amt, act=act,
+        act_type=act_type,
+    )
+    dun = {k_: v[order] for k_, v in dun.items()}
+    return dun, mondays
+
+
+# --------------------------------------------------------------------------
+# CSV rendering
+# --------------------------------------------------------------------------
+
+
+class _Fmt:
+    """Dialect-aware formatting of numpy columns into pyarrow strings."""
+
+    def __init__(self, lo: int, hi: int):
+        self.lo = lo
+        self.hi = hi
+        days = [date(1970, 1, 1) + timedelta(days=d) for d in range(lo, hi + 1)]
+        self.dates = [
+            pa.array([d.isoformat() for d in days] + [""], type=pa.string()),
+            pa.array([d.strftime("%d/%m/%Y") for d in days] + [""], type=pa.string()),
+            pa.array([d.strftime("%Y%m%d") for d in days] + [""], type=pa.string()),
+        ]
+        self.frac = pa.array([f"{i:02d}" for i in range(100)], type=pa.string())
+
+    def date(self, d: np.ndarray, dialect: _Dialect) -> pa.Array:
+        empty = (d == _NODATE) | (d >= _NEVER)
+        idx = np.where(empty, self.hi - self.lo + 1, d - self.lo)
+        if len(idx) and (idx.min() < 0 or idx.max() > self.hi - self.lo + 1):
+            raise ValueError("date outside the formatting range")
+        return pc.take(self.dates[dialect.date_format], pa.array(idx))
+
+    def cents(self, c: np.ndarray, dialect: _Dialect, empty: np.ndarray | None = None) -> pa.Array:
+        c = np.asarray(c, dtype=np.int64)
+        a = np.abs(c)
+        s = pc.binary_join_element_wise(_int_str(a // 100), pc.take(self.frac, pa.array(a % 100)),
+                                         dialect.decimal)
+        neg = c < 0
+        if neg.any():
+            s = pc.if_else(pa.array(neg), pc.binary_join_element_wise("-", s, ""), s)
+        if empty is not None and empty.any():
+            s = pc.if_else(pa.array(empty), "", s)
+        return s
+
+
+def _quote(arr: pa.Array, delimiter: str) -> pa.Array:
+    """Standard CSV quoting, only where needed."""
+    pattern = "[" + ("\\t" if delimiter == "\t" else delimiter) + '"\r\n]'
+    need = pc.match_substring_regex(arr, pattern)
+    if not pc.any(need).as_py():
+        return arr
+    quoted = pc.binary_join_element_wise('"', pc.replace_substring(arr, '"', '""'), '"', "")
+    return pc.if_else(need, quoted, arr)
+
+
+def _header_variant(name: str, r: float, r2: float) -> str:
+    """Header spelled as exports do: ``Entry_ID``, `` posting_date ``, ``DEBIT``."""
+    if r < 0.45:
+        h = name
+    elif r < 0.65:
+        h = name.upper()
+    elif r < 0.85:
+        h = "_".join("ID" if p == "id" else p.capitalize() for p in name.split("_"))
+    else:
+        h = name.capitalize()
+    if r2 < 0.15:
+        h = f" {h} "
+    elif r2 < 0.2:
+        h = f"{h} "
+    return h
+
+
+def _write_csv(path: Path, headers: Sequence[str], cols: Sequence[pa.Array],
+               dialect: _Dialect, eol: str) -> None:
+    delim = dialect.delimiter
+    text_head = delim.join(headers) + eol
+    body = b""
+    if len(cols) and len(cols[0]):
+        rows = pc.binary_join_element_wise(*[_quote(c, delim) for c in cols], delim)
+        rows = pc.binary_join_element_wise(rows, "", eol)
+        if isinstance(rows, pa.ChunkedArray):
+            rows = rows.combine_chunks()
+        offsets = np.frombuffer(rows.buffers()[1], dtype=np.int32, count=len(rows) + 1,
+                                offset=rows.offset * 4)
+        body = rows.buffers()[2].to_pybytes()[int(offsets[0]):int(offsets[-1])]
+    if dialect.encoding == "cp1252":
+        data = (text_head + body.decode("utf-8")).encode("cp1252")
+    else:
+        data = (b"\xef\xbb\xbf" if dialect.bom else b"") + text_head.encode("utf-8") + body
+    path.write_bytes(data)
+
+
+class _FilePlan:
+    """Per-file presentation choices (dialect, header spelling, order, ...)."""
+
+    def __init__(self, rng: np.random.Generator, dialect: _Dialect):
+        self.rng = rng
+        self.dialect = dialect
+        p_crlf = 0.75 if dialect.encoding == "cp1252" else 0.3
+        self.eol = "\r\n" if rng.random() < p_crlf else "\n"
+
+    def layout(self, present: list[str], extras: list[str]) -> tuple[list[str], list[str]]:
+        cols = present + extras
+        perm = self.rng.permutation(len(cols))
+        cols = [cols[i] for i in perm]
+        r = self.rng.random((len(cols), 2))
+        headers = [_header_variant(c, a, b) for c, (a, b) in zip(cols, r.tolist())]
+        return cols, headers
+
+
+def _dialect_cycle(rng: np.random.Generator, mode: str):
+    if mode != "mixed":
+        while True:
+            yield DIALECTS[mode]
+    off = int(rng.integers(0, 3))
+    i = 0
+    while True:
+        yield DIALECTS[_DIALECT_ORDER[(off + i) % 3]]
+        i += 1
+
+
+def _clear(folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for f in folder.glob("*.csv"):
+        f.unlink()
+
+
+def _write_landing(out_dir: Path, w: _World, mode: str, seed: int) -> GenerationStats:
+    rng = np.random.default_rng([seed, 2])
+    fmt = _Fmt(w.start - 400, w.end + 1200)
+    for sub in ("ledger", "dunning", "customers"):
+        _clear(out_dir / sub)
+    n_cust = _write_customers(out_dir / "customers", w, fmt, rng, mode)
+    ln, lf = _write_ledger(out_dir / "ledger", w, fmt, rng, mode)
+    dn, df = _write_dunning(out_dir / "dunning", w, fmt, rng, mode)
+    return GenerationStats(ledger_lines=ln, ledger_files=lf, dunning_rows=dn, dunning_files=df,
+                           customers=n_cust, seconds=0.0)
+
+
+def _write_customers(folder: Path, w: _World, fmt: _Fmt, rng: np.random.Generator,
+                     mode: str) -> int:
+    c = w.cust
+    n = len(c.code)
+    dial = _dialect_cycle(rng, mode)
+
+    def columns(idx: np.ndarray, d: _Dialect, comp_codes: list[str] | None,
+                collector: np.ndarray, limit: np.ndarray, insured: np.ndarray,
+                terms: np.ndarray) -> dict[str, pa.Array]:
+        take = lambda vals: pc.take(pa.array(vals, type=pa.string()), pa.array(idx))  # noqa: E731
+        out = {
+            "customer_code": take(c.code),
+            "customer_name": take(c.name),
+            "customer_group": take(c.group),
+            "segment": pc.take(pa.array(list(SEGMENTS)), pa.array(c.segment[idx])),
+            "country": pc.take(pa.array(list(_COUNTRIES)), pa.array(c.country[idx])),
+            "collector": pc.take(pa.array(list(_COLLECTORS)), pa.array(collector)),
+            "credit_limit": fmt.cents(limit, d),
+            "insured_limit": fmt.cents(np.maximum(insured, 0), d, empty=insured < 0),
+            "payment_terms_days": _int_str(terms),
+            "registration_id": take(c.registration),
+            "city": take(c.city),
+        }
+        if comp_codes is not None:
+            out["company_code"] = pa.array(comp_codes, type=pa.string())
+        return out
+
+    # master rows valid for every company (no company_code column)
+    idx = np.arange(n)
+    d = next(dial)
+    plan = _FilePlan(rng, d)
+    cols = columns(idx, d, None, c.collector, c.credit_limit, c.insured_limit, c.terms)
+    names, headers = plan.layout([k for k in _CUSTOMER_COLUMNS if k in cols], ["city"])
+    _write_csv(folder / "customers.csv", headers, [cols[k] for k in names], d, plan.eol)
+
+    # company-specific rows (they win over the general ones)
+    ov = w.overrides
+    if ov:
+        acc = np.array([o["acct"] for o in ov], dtype=np.int64)
+        idx = w.acct_cust[acc]
+        d = next(dial)
+        plan = _FilePlan(rng, d)
+        comp_codes = [w.companies[int(x)] for x in w.acct_comp[acc].tolist()]
+        cols = columns(idx, d, comp_codes, np.array([o["collector"] for o in ov]),
+                       np.array([o["limit"] for o in ov]), np.array([o["insured"] for o in ov]),
+                       np.array([o["terms"] for o in ov]))
+        names, headers = plan.layout([k for k in _CUSTOMER_COLUMNS if k in cols], [])
+        suffix = "_".join(sorted(set(comp_codes)))
+        _write_csv(folder / f"customers_{suffix}.csv", headers, [cols[k] for k in names], d,
+                   plan.eol)
+    return n
+
+
+def _write_ledger(folder: Path, w: _World, fmt: _Fmt, rng: np.random.Generator,
+                  mode: str) -> tuple[int, int]:
+    L = w.lines
+    n = len(L["post"])
+    c = w.cust
+    dial = _dialect_cycle(rng, mode)
+
+    # dialect-independent text columns
+    cust_of = w.acct_cust[L["acct"]]
+    comp_arr = pa.array(list(w.companies), type=pa.string())
+    company = pc.take(comp_arr, pa.array(L["comp"]))
+    seq_w = max(7, len(str(int(L["seq"].max()) if n else 0)))
+    entry = pc.binary_join_element_wise(company, _int_str(L["seq"], seq_w), "-")
+    ccode = pc.take(pa.array(c.code, type=pa.string()), pa.array(cust_of))
+    cname = pc.take(pa.array(c.name, type=pa.string()), pa.array(cust_of))
+    currency = pc.take(pa.array(list(_CURRENCIES), type=pa.string()), pa.array(L["cur"]))
+
+    # raw document type: old ERP codes before the migration, new ones after,
+    # other spellings from interfaces and manual entries
+    months = _month_index(L["post"])
+    all_months = np.unique(months)
+    migration = all_months[len(all_months) // 2] if len(all_months) else 0
+    kind = L["kind"]
+    u = rng.random((n, 2))
+    codes: list[str] = list(_DOC_OLD) + list(_DOC_NEW)
+    code_idx = np.where(months < migration, kind, len(_DOC_OLD) + kind)
+    for kd in range(5):
+        others = _DOC_OTHER[kd]
+        b0 = len(codes)
+        codes += list(others)
+        sel = (kind == kd) & (u[:, 0] < 0.14)
+        code_idx = np.where(sel, b0 + np.floor(u[:, 1] * len(others)).astype(np.int64), code_idx)
+    doctype = pc.take(pa.array(codes, type=pa.string()), pa.array(code_idx))
+    journal = pc.take(pa.array(["VT", "VT", "BQ", "OD", "BQ"]), pa.array(kind))
+    comments = ["", "Relance téléphonique", "Voir litige; client injoignable",
+                "Acompte à affecter", "Saisie manuelle", "Écart à justifier"]
+    cm = np.where(u[:, 1] < 0.93, 0, 1 + np.floor(u[:, 0] * (len(comments) - 1)).astype(np.int64))
+    comment = pc.take(pa.array(comments, type=pa.string()), pa.array(cm))
+
+    amount = L["amount"]
+    err = w.errata
+
+    # files: one per month, some split per company, re-deliveries after
+    month_list = all_months.tolist()
+    order = np.argsort(months, kind="stable")
+    bounds = np.searchsorted(months[order], np.array(month_list + [np.iinfo(np.int64).max]))
+    split_month = {m: (rng.random() < 0.2 and m not in w.redelivered_months) for m in month_list}
+    files: list[tuple[str, np.ndarray, bool, bool]] = []  # name, rows, omit company, original
+    main_code = w.companies[0]
+    for j, m in enumerate(month_list):
+        rows = order[bounds[j]:bounds[j + 1]]
+        ym = str(np.datetime64(int(m), "M"))
+        comp_rows = L["comp"][rows]
+        if split_month[m] and main_code == "FR01":
+            r0 = rows[comp_rows == 0]
+            r1 = rows[comp_rows != 0]
+            files.append((f"ledger_{ym}.csv", r0, True, True))
+            if len(r1):
+                files.append((f"ledger_{ym}_{'_'.join(w.companies[1:])}.csv", r1, False, True))
+        else:
+            files.append((f"ledger_{ym}.csv", rows, False, True))
+        if m in w.redelivered_months:
+            files.append((f"ledger_{ym}_redelivery.csv", rows, False, False))
+
+    total = 0
+    for name, rows, omit_company, original in files:
+        d = next(dial)
+        plan = _FilePlan(rng, d)
+        fr = plan.rng.random(6)
+        amt = amount[rows]
+        due = L["due"][rows].copy()
+        due_missing = L["due_missing"][rows]
+        ref = pc.take(w.line_reference, pa.array(rows))
+        if original:
+            # the first delivery of a re-delivered month carried errors
+            ea = err["amount"][rows]
+            amt = np.where(ea >= 0, ea, amt)
+            due = np.where(err["due_flag"][rows], err["due"][rows], due)
+            eref = err["ref"][rows]
+            if eref.any():
+                ref = pc.if_else(pa.array(eref), "", ref)
+        due = np.where(due_missing, _NODATE, due)
+        deb = amt > 0
+        zero_style = int(fr[0] * 3)  # 0 empty, 1 "0.00", 2 mixed per row
+        if zero_style == 0:
+            blank = np.ones(len(rows), bool)
+        elif zero_style == 1:
+            blank = np.zeros(len(rows), bool)
+        else:
+            blank = plan.rng.random(len(rows)) < 0.5
+        foreign = L["cur"][rows] > 0
+        cols = {
+            "company_code": pc.take(company, pa.array(rows)),
+            "entry_id": pc.take(entry, pa.array(rows)),
+            "customer_code": pc.take(ccode, pa.array(rows)),
+            "customer_name": pc.take(cname, pa.array(rows)),
+            "document_number": pc.take(w.line_docnum, pa.array(rows)),
+            "document_type": pc.take(doctype, pa.array(rows)),
+            "posting_date": fmt.date(L["post"][rows], d),
+            "document_date": fmt.date(L["doc"][rows], d),
+            "due_date": fmt.date(due, d),
+            "debit": fmt.cents(np.where(deb, amt, 0), d, empty=~deb & blank),
+            "credit": fmt.cents(np.where(deb, 0, -amt), d, empty=deb & blank),
+            "currency": pc.take(currency, pa.array(rows)),
+            "amount_currency": fmt.cents(L["amt_cur"][rows], d, empty=~foreign),
+            "lettering_code": pc.take(w.line_letter_code, pa.array(rows)),
+            "lettering_date": fmt.date(L["letter"][rows], d),
+            "reference": ref,
+            "journal": pc.take(journal, pa.array(rows)),
+            "comment": pc.take(comment, pa.array(rows)),
+        }
+        present = list(_LEDGER_COLUMNS)
+        if omit_company:
+            present.remove("company_code")
+        if fr[1] < 0.25:
+            present.remove("customer_name")
+        if fr[2] < 0.2 and not foreign.any():
+            present.remove("currency")
+            present.remove("amount_currency")
+        extras = []
+        if fr[3] < 0.3:
+            extras.append("journal")
+        if fr[4] < 0.2:
+            extras.append("comment")
+        names, headers = plan.layout(present, extras)
+        _write_csv(folder / name, headers, [cols[k] for k in names], d, plan.eol)
+        if original:
+            total += len(rows)
+    return total, len(files)
+
+
+def _write_dunning(folder: Path, w: _World, fmt: _Fmt, rng: np.random.Generator,
+                   mode: str) -> tuple[int, int]:
+    D = w.dun
+    c = w.cust
+    dial = _dialect_cycle(rng, mode)
+    M = len(w.mondays)
+    bounds = np.searchsorted(D["week"], np.arange(M + 1))
+    status_codes: list[str] = list(_STATUS)
+    fr_index = []
+    for variants in _STATUS_FR:
+        fr_index.append((len(status_codes), len(variants)))
+        status_codes += list(variants)
+    cause_codes: list[str] = list(_CAUSES)
+    cause_fr = []
+    for variants in _CAUSES_FR:
+        cause_fr.append((len(cause_codes), len(variants)))
+        cause_codes += list(variants)
+    st_arr = pa.array(status_codes, type=pa.string())
+    ca_arr = pa.array(cause_codes, type=pa.string())
+    st_start = np.array([s for s, _ in fr_index])
+    st_len = np.array([k for _, k in fr_index])
+    ca_start = np.array([s for s, _ in cause_fr])
+    ca_len = np.array([k for _, k in cause_fr])
+
+    comp_arr = pa.array(list(w.companies), type=pa.string())
+    code_arr = pa.array(c.code, type=pa.string())
+    coll_arr = pa.array(list(_COLLECTORS), type=pa.string())
+    act_arr = pa.array(list(_ACTIONS), type=pa.string())
+    total = 0
+    for j in range(M):
+        rows = np.arange(bounds[j], bounds[j + 1])
+        n = len(rows)
+        d = next(dial)
+        plan = _FilePlan(rng, d)
+        fr = plan.rng.random(5)
+        ext = int(w.mondays[j])
+        u = plan.rng.random((n, 2))
+        st = D["status"][rows]
+        ca = D["cause"][rows]
+        if fr[0] < 0.35:  # this extract uses the tool's technical codes
+            st_idx, ca_idx = st, ca
+        else:  # French labels with spelling variants
+            st_idx = st_start[st] + np.floor(u[:, 0] * st_len[st]).astype(np.int64)
+            ca_idx = ca_start[ca] + np.floor(u[:, 1] * ca_len[ca]).astype(np.int64)
+        level = D["level"][rows]
+        pd_ = D["prom_d"][rows]
+        pa_ = D["prom_amt"][rows]
+        cols = {
+            "extracted_at": fmt.date(np.full(n, ext), d),
+            "company_code": pc.take(comp_arr, pa.array(D["comp"][rows])),
+            "customer_code": pc.take(code_arr, pa.array(D["cust"][rows])),
+            "document_number": pc.take(w.inv_docnum, pa.array(D["inv"][rows])),
+            "dunning_status": pc.take(st_arr, pa.array(st_idx)),
+            "dunning_level": _int_str(level),
+            "blocking_cause": pc.take(ca_arr, pa.array(ca_idx)),
+            "collector": pc.take(coll_arr, pa.array(D["collector"][rows])),
+            "promised_date": fmt.date(pd_, d),
+            "promised_amount": fmt.cents(np.maximum(pa_, 0), d, empty=pa_ < 0),
+            "last_action_date": fmt.date(D["act"][rows], d),
+            "last_action_type": pc.take(act_arr, pa.array(D["act_type"][rows])),
+            "commentaire": pc.if_else(pa.array(u[:, 0] < 0.03), "Client relancé; en attente", ""),
+        }
+        present = list(_DUNNING_COLUMNS)
+        if j % 2 == 1:  # half the extracts rely on the date in the file name
+            present.remove("extracted_at")
+        if fr[1] < 0.2:
+            present.remove("last_action_date")
+            present.remove("last_action_type")
+        extras = ["commentaire"] if fr[2] < 0.25 else []
+        names, headers = plan.layout(present, extras)
+        ymd = date.fromordinal(date(1970, 1, 1).toordinal() + ext).isoformat()
+        _write_csv(folder / f"dunning_{ymd}.csv", headers, [cols[k] for k in names], d, plan.eol)
+        total += n
+    return total, M
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

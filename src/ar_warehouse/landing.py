@@ -1,0 +1,435 @@
+"""Land exported files into raw, all-text tables, exactly as the landing contract says.
+
+Every file of `<landing>/ledger`, `<landing>/dunning` and `<landing>/customers`
+is read. The dialect is detected per file, never asked for:
+
+* encoding: UTF-8 (with or without BOM) or Windows-1252. A file that is not
+  valid UTF-8 but contains valid UTF-8 multi-byte sequences is UTF-8 with a
+  few broken bytes: it is decoded with U+FFFD in their place and the rows that
+  contain one are flagged (staging quarantines them);
+* delimiter: `,`, `;`, tab or `|`, from the header line;
+* header names: case-insensitive, surrounding spaces ignored, any order;
+  unknown columns are ignored (and recorded in `landing.landed_files`).
+
+Typing (dates, decimals, codes) is NOT done here: it belongs to the staging
+models, so that every bad value ends up in quarantine with its reason instead
+of stopping the run. What stops the run here is a file that cannot be landed
+at all: a missing required column, an empty file, a duplicated header. All of
+them are checked before anything is written, and the message names the file
+and the column.
+
+Each landed row keeps its lineage: `source_file` (name inside its folder),
+`source_row_number` (the spreadsheet row: the header is row 1, the first
+record row 2; blank lines are not counted) and `loaded_at`.
+
+Two parsers produce identical rows: DuckDB's CSV reader (fast path) and
+Python's `csv` module (exact path), used when DuckDB refuses a file as
+structurally broken (a row with too many or too few fields, an unterminated
+quote). The exact path lands such rows with a `structure_error` so that staging
+quarantines them with their row number.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+LANDING_SCHEMA = "landing"
+MAX_FIELD_BYTES = 128 * 1024 * 1024
+REPLACEMENT_CHAR = "\ufffd"
+
+
+@dataclass(frozen=True)
+class SourceSpec:
+    """What one landing folder must contain (from ../shared/CONTRACT.md)."""
+
+    name: str
+    folder: str
+    table: str
+    columns: tuple[str, ...]
+    required: tuple[str, ...]
+    # groups of columns of which at least one must be present
+    one_of: tuple[tuple[str, ...], ...] = ()
+    # a required column that may instead come from the file name (`*_YYYY-MM-DD.csv`)
+    file_name_date_column: str | None = None
+
+
+LEDGER = SourceSpec(
+    name="ledger",
+    folder="ledger",
+    table="ledger_lines",
+    columns=(
+        "company_code", "entry_id", "customer_code", "customer_name", "document_number",
+        "document_type", "posting_date", "document_date", "due_date", "debit", "credit",
+        "currency", "amount_currency", "lettering_code", "lettering_date", "reference",
+    ),
+    required=("entry_id", "customer_code", "document_number", "document_type", "posting_date"),
+    one_of=(("debit", "credit"),),
+)
+
+DUNNING = SourceSpec(
+    name="dunning",
+    folder="dunning",
+    table="dunning_rows",
+    columns=(
+        "extracted_at", "company_code", "customer_code", "document_number", "dunning_status",
+        "dunning_level", "blocking_cause", "collector", "promised_date", "promised_amount",
+        "last_action_date", "last_action_type",
+    ),
+    required=("extracted_at", "customer_code", "document_number", "dunning_status"),
+    file_name_date_column="extracted_at",
+)
+
+CUSTOMERS = SourceSpec(
+    name="customers",
+    folder="customers",
+    table="customer_rows",
+    columns=(
+        "customer_code", "company_code", "customer_name", "customer_group", "segment", "country",
+        "collector", "credit_limit", "insured_limit", "payment_terms_days", "registration_id",
+    ),
+    required=("customer_code",),
+)
+
+SOURCES: tuple[SourceSpec, ...] = (LEDGER, DUNNING, CUSTOMERS)
+
+LINEAGE_COLUMNS = (
+    ("source_file", "varchar"),
+    ("source_row_number", "bigint"),
+    ("file_name_date", "varchar"),
+    ("encoding_error_column", "varchar"),
+    ("structure_error", "varchar"),
+    ("loaded_at", "timestamp"),
+)
+
+FILE_NAME_DATE = re.compile(r"_(\d{4}-\d{2}-\d{2})\.[^.]+$")
+VALID_UTF8_MULTIBYTE = re.compile(
+    rb"[\xC2-\xDF][\x80-\xBF]|[\xE0-\xEF][\x80-\xBF]{2}|[\xF0-\xF4][\x80-\xBF]{3}"
+)
+DELIMITERS = (";", "\t", ",", "|")
+
+
+class LandingError(Exception):
+    """A file that cannot be landed. The message names the file and the column."""
+
+
+@dataclass
+class LandedFile:
+    source: str
+    path: Path
+    source_file: str
+    size_bytes: int
+    sha256: str
+    encoding: str
+    has_bom: bool
+    delimiter: str
+    decimal_separator: str
+    header: list[str]
+    column_positions: dict[str, int]
+    ignored_columns: list[str]
+    missing_optional_columns: list[str]
+    file_name_date: str | None
+    has_replacement_chars: bool
+    text: str | None = field(default=None, repr=False)  # decoded text when not plain UTF-8
+    parser: str = ""
+    row_count: int = 0
+
+
+@dataclass
+class LandingReport:
+    landing_dir: Path
+    files: list[LandedFile]
+    loaded_at: datetime
+
+    def rows(self, source: str) -> int:
+        return sum(f.row_count for f in self.files if f.source == source)
+
+    def summary(self) -> str:
+        parts = []
+        for spec in SOURCES:
+            n_files = sum(1 for f in self.files if f.source == spec.name)
+            parts.append(f"{spec.name}: {self.rows(spec.name)} rows from {n_files} files")
+        return "; ".join(parts)
+
+
+# --------------------------------------------------------------------------- sniffing
+
+
+def _decode(data: bytes) -> tuple[str, str, bool]:
+    """Return (text, encoding label, has_bom)."""
+    has_bom = data.startswith(b"\xef\xbb\xbf")
+    body = data[3:] if has_bom else data
+    try:
+        return body.decode("utf-8"), ("utf-8-sig" if has_bom else "utf-8"), has_bom
+    except UnicodeDecodeError:
+        pass
+    valid = len(VALID_UTF8_MULTIBYTE.findall(body))
+    high = sum(1 for b in body if b >= 0x80)
+    invalid = high - sum(len(m) for m in VALID_UTF8_MULTIBYTE.findall(body))
+    if has_bom or valid > invalid:
+        # UTF-8 with a few broken bytes: keep the good text, flag the bad rows.
+        return body.decode("utf-8", errors="replace"), "utf-8 (invalid bytes replaced)", has_bom
+    return body.decode("cp1252", errors="replace"), "windows-1252", has_bom
+
+
+def _split_header(first_line: str) -> tuple[str, list[str]]:
+    counts = {}
+    for delim in DELIMITERS:
+        # count delimiters outside double quotes
+        outside = re.sub(r'"[^"]*"', "", first_line)
+        counts[delim] = outside.count(delim)
+    delimiter = max(DELIMITERS, key=lambda d: (counts[d], -DELIMITERS.index(d)))
+    if counts[delimiter] == 0:
+        delimiter = ","
+    header = next(csv.reader([first_line], delimiter=delimiter, quotechar='"'), [])
+    return delimiter, header
+
+
+def normalise_header(name: str) -> str:
+    return name.replace("\ufeff", "").strip().strip('"').strip().lower()
+
+
+def sniff_file(spec: SourceSpec, path: Path) -> LandedFile:
+    data = path.read_bytes()
+    rel = path.name
+    if not data.strip(b"\xef\xbb\xbf \t\r\n"):
+        raise LandingError(f"{spec.folder}/{rel}: the file is empty (no header line); expected columns "
+                           f"{', '.join(spec.required)}")
+    text, encoding, has_bom = _decode(data)
+    first_line = text.split("\n", 1)[0].rstrip("\r")
+    delimiter, raw_header = _split_header(first_line)
+    header = [normalise_header(h) for h in raw_header]
+
+    problems = []
+    positions: dict[str, int] = {}
+    for i, name in enumerate(header):
+        if name in spec.columns:
+            if name in positions:
+                problems.append(f"{spec.folder}/{rel}: column '{name}' appears twice in the header")
+            positions.setdefault(name, i)
+    file_name_date = None
+    if spec.file_name_date_column:
+        m = FILE_NAME_DATE.search(rel)
+        file_name_date = m.group(1) if m else None
+    for col in spec.required:
+        if col in positions:
+            continue
+        if col == spec.file_name_date_column and file_name_date:
+            continue
+        hint = " (or a date in the file name as *_YYYY-MM-DD.csv)" if col == spec.file_name_date_column else ""
+        problems.append(f"{spec.folder}/{rel}: required column '{col}' is missing{hint}; "
+                        f"header read with delimiter {delimiter!r}: {', '.join(header)}")
+    for group in spec.one_of:
+        if not any(c in positions for c in group):
+            problems.append(f"{spec.folder}/{rel}: needs at least one of the columns "
+                            f"{' / '.join(repr(c) for c in group)}; header: {', '.join(header)}")
+    if problems:
+        raise LandingError("\n".join(problems))
+
+    plain_utf8 = encoding in ("utf-8", "utf-8-sig")
+    return LandedFile(
+        source=spec.name,
+        path=path,
+        source_file=rel,
+        size_bytes=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        encoding=encoding,
+        has_bom=has_bom,
+        delimiter=delimiter,
+        decimal_separator="." if delimiter == "," else ",",
+        header=header,
+        column_positions=positions,
+        ignored_columns=[h for h in header if h not in spec.columns],
+        missing_optional_columns=[c for c in spec.columns if c not in positions],
+        file_name_date=file_name_date,
+        has_replacement_chars=REPLACEMENT_CHAR in text,
+        text=None if plain_utf8 else text,
+    )
+
+
+def list_files(landing_dir: Path, spec: SourceSpec) -> list[Path]:
+    folder = landing_dir / spec.folder
+    if not folder.is_dir():
+        return []
+    # byte order of names, as DEFINITIONS §0 says text is compared
+    files = [p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")]
+    return sorted(files, key=lambda p: p.name.encode("utf-8"))
+
+
+def sniff_landing(landing_dir: Path) -> list[LandedFile]:
+    """Check every file before anything is written: all problems in one message."""
+    if not landing_dir.is_dir():
+        raise LandingError(f"landing folder {landing_dir} does not exist")
+    sniffed, problems = [], []
+    for spec in SOURCES:
+        for path in list_files(landing_dir, spec):
+            try:
+                sniffed.append(sniff_file(spec, path))
+            except LandingError as exc:
+                problems.append(str(exc))
+    if problems:
+        raise LandingError("\n".join(problems))
+    if not any(f.source == LEDGER.name for f in sniffed):
+        raise LandingError(f"{landing_dir}: no ledger file found in {LEDGER.folder}/")
+    return sniffed
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def _sql_str(value: str | None) -> str:
+    if value is None:
+        return "null"
+    return "'" + value.replace("'", "''") + "'"
+
+
+def create_landing_tables(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(f"create schema if not exists {LANDING_SCHEMA}")
+    for spec in SOURCES:
+        cols = [f"{c} varchar" for c in spec.columns] + [f"{n} {t}" for n, t in LINEAGE_COLUMNS]
+        con.execute(f"create or replace table {LANDING_SCHEMA}.{spec.table} ({', '.join(cols)})")
+    con.execute(f"""
+        create or replace table {LANDING_SCHEMA}.landed_files (
+            source_name varchar, source_file varchar, size_bytes bigint, sha256 varchar,
+            encoding varchar, has_bom boolean, delimiter varchar, decimal_separator varchar,
+            header varchar, ignored_columns varchar, missing_optional_columns varchar,
+            parser varchar, row_count bigint, loaded_at timestamp
+        )""")
+
+
+def _projection(spec: SourceSpec, f: LandedFile, names: list[str], loaded_at: datetime,
+                row_number_sql: str, structure_error_sql: str) -> str:
+    """Select list mapping the file's columns (named `names[i]`) to the raw table."""
+    exprs = []
+    for col in spec.columns:
+        pos = f.column_positions.get(col)
+        exprs.append(f'"{names[pos]}" as {col}' if pos is not None else f"null::varchar as {col}")
+    if f.has_replacement_chars:
+        whens = " ".join(
+            f"when \"{names[pos]}\" like '%{REPLACEMENT_CHAR}%' then '{col}'"
+            for col, pos in sorted(f.column_positions.items(), key=lambda kv: kv[1])
+        )
+        encoding_error = f"case {whens} end"
+    else:
+        encoding_error = "null::varchar"
+    exprs += [
+        f"{_sql_str(f.source_file)} as source_file",
+        f"{row_number_sql} as source_row_number",
+        f"{_sql_str(f.file_name_date)} as file_name_date",
+        f"{encoding_error} as encoding_error_column",
+        f"{structure_error_sql} as structure_error",
+        f"'{loaded_at.isoformat(sep=' ')}'::timestamp as loaded_at",
+    ]
+    return ",\n    ".join(exprs)
+
+
+def _load_fast(con: duckdb.DuckDBPyConnection, spec: SourceSpec, f: LandedFile, source_path: Path,
+               loaded_at: datetime) -> int:
+    names = [f"c{i}" for i in range(len(f.header))]
+    columns = "{" + ", ".join(f"'{n}': 'VARCHAR'" for n in names) + "}"
+    con.execute(f"""
+        create or replace temp table _landing_file as
+        select * from read_csv({_sql_str(str(source_path))},
+            header = false, skip = 1, auto_detect = false, columns = {columns},
+            delim = {_sql_str(f.delimiter)}, quote = '"', escape = '"',
+            strict_mode = true, max_line_size = {MAX_FIELD_BYTES})""")
+    select = _projection(spec, f, names, loaded_at, "rowid + 2", "null::varchar")
+    con.execute(f"insert into {LANDING_SCHEMA}.{spec.table} select\n    {select}\nfrom _landing_file")
+    n = con.execute("select count(*) from _landing_file").fetchone()[0]
+    con.execute("drop table _landing_file")
+    return n
+
+
+def _load_exact(con: duckdb.DuckDBPyConnection, spec: SourceSpec, f: LandedFile, text: str,
+                loaded_at: datetime) -> int:
+    """Python csv parser: every record lands, a malformed one with its structure error."""
+    width = len(f.header)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=f.delimiter, quotechar='"',
+                        doublequote=True, strict=False)
+    columns: list[list[str | None]] = [[] for _ in range(width)]
+    row_numbers: list[int] = []
+    errors: list[str | None] = []
+    row_number = 1
+    next(reader, None)  # header
+    for record in reader:
+        if not record:
+            continue  # blank line: not counted, like the fast path
+        row_number += 1
+        error = None
+        if len(record) != width:
+            error = f"row has {len(record)} fields, the header has {width}"
+        for i in range(width):
+            value = record[i] if i < len(record) else None
+            columns[i].append(value if value != "" else None)
+        row_numbers.append(row_number)
+        errors.append(error)
+    names = [f"c{i}" for i in range(width)]
+    arrays = {n: pa.array(col, type=pa.string()) for n, col in zip(names, columns)}
+    arrays["_row_number"] = pa.array(row_numbers, type=pa.int64())
+    arrays["_structure_error"] = pa.array(errors, type=pa.string())
+    table = pa.table(arrays)  # noqa: F841 - read by DuckDB's replacement scan below
+    con.register("_landing_arrow", table)
+    select = _projection(spec, f, names, loaded_at, "_row_number", "_structure_error")
+    con.execute(f"insert into {LANDING_SCHEMA}.{spec.table} select\n    {select}\nfrom _landing_arrow")
+    con.unregister("_landing_arrow")
+    return len(row_numbers)
+
+
+def land_files(con: duckdb.DuckDBPyConnection, files: Iterable[LandedFile], loaded_at: datetime,
+               parser: str = "auto") -> None:
+    specs = {s.name: s for s in SOURCES}
+    csv.field_size_limit(MAX_FIELD_BYTES)
+    with tempfile.TemporaryDirectory(prefix="ar-landing-") as tmp:
+        for f in files:
+            spec = specs[f.source]
+            n = None
+            if parser in ("auto", "duckdb"):
+                source_path = f.path
+                if f.text is not None:  # re-encode to UTF-8 for DuckDB's reader
+                    source_path = Path(tmp) / "recoded.csv"
+                    source_path.write_text(f.text, encoding="utf-8", newline="")
+                try:
+                    n = _load_fast(con, spec, f, source_path, loaded_at)
+                    f.parser = "duckdb"
+                except duckdb.Error:
+                    if parser == "duckdb":
+                        raise
+                    con.execute("drop table if exists _landing_file")
+            if n is None:
+                text = f.text if f.text is not None else _decode(f.path.read_bytes())[0]
+                n = _load_exact(con, spec, f, text, loaded_at)
+                f.parser = "python"
+            f.row_count = n
+            con.execute(
+                f"insert into {LANDING_SCHEMA}.landed_files values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [f.source, f.source_file, f.size_bytes, f.sha256, f.encoding, f.has_bom, f.delimiter,
+                 f.decimal_separator, ", ".join(f.header), ", ".join(f.ignored_columns),
+                 ", ".join(f.missing_optional_columns), f.parser, n, loaded_at.replace(tzinfo=None)],
+            )
+            f.text = None
+
+
+def land(landing_dir: Path, warehouse: Path, parser: str = "auto",
+         loaded_at: datetime | None = None) -> LandingReport:
+    """Sniff every file, then (only if all can be landed) write the raw tables."""
+    files = sniff_landing(landing_dir)
+    loaded_at = (loaded_at or datetime.now(timezone.utc)).replace(tzinfo=None, microsecond=0)
+    # No transaction here: the build writes into a fresh file that is published
+    # only once everything passed (see build.py), which is the atomicity we need.
+    con = duckdb.connect(str(warehouse))
+    try:
+        create_landing_tables(con)
+        land_files(con, files, loaded_at, parser=parser)
+    finally:
+        con.close()
+    return LandingReport(landing_dir=landing_dir, files=files, loaded_at=loaded_at)

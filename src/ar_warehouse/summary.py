@@ -1,0 +1,99 @@
+"""The short summary printed after a build: is the warehouse right, and where is it."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+
+
+def _money(value) -> str:
+    value = Decimal(value or 0)
+    return f"{value:>16,.2f}".replace(",", " ")
+
+
+def _exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
+    return bool(con.execute(
+        "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
+        [schema, table]).fetchone()[0])
+
+
+def summary_lines(warehouse: Path) -> list[str]:
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        out: list[str] = []
+        as_of = con.execute("select as_of_date from intermediate.int_calendar__as_of").fetchone()[0]
+        out.append(f"Receivables warehouse {warehouse}")
+        out.append(f"as of {as_of}")
+        files, rows, quarantined = con.execute("""
+            select count(*), sum(row_count),
+                   (select count(*) from staging.stg_landing__quarantined_rows)
+            from staging.stg_landing__files""").fetchone()
+        out.append(f"landed {rows} rows from {files} files; {quarantined} rows in quarantine "
+                   f"(staging.stg_landing__quarantined_rows)")
+        out.append("")
+        out.append("Aged balance (balance âgée) at the latest snapshot, all companies:")
+        buckets = con.execute("""
+            select b.age_bucket, b.label_fr, b.label_en, coalesce(sum(o.outstanding_amount), 0)
+            from marts.dim_age_buckets b
+            left join marts.fct_ar_outstanding_weekly o
+              on o.age_bucket = b.age_bucket and o.is_latest
+            group by b.age_bucket, b.label_fr, b.label_en, b.age_bucket_order
+            order by b.age_bucket_order""").fetchall()
+        total = Decimal(0)
+        for _, fr, en, amount in buckets:
+            total += Decimal(amount)
+            out.append(f"  {fr:<26} {en:<22} {_money(amount)}")
+        out.append(f"  {'Solde':<26} {'Balance':<22} {_money(total)}")
+        ledger = con.execute("""
+            select coalesce(sum(amount), 0) from staging.stg_ledger__entries
+            where posting_date <= (select as_of_date from intermediate.int_calendar__as_of)""").fetchone()[0]
+        status = "ties to the cent" if Decimal(ledger) == total else "DOES NOT TIE"
+        out.append(f"  Ledger balance as of {as_of}: {_money(ledger).strip()} -> {status} "
+                   f"(difference {Decimal(ledger) - total})")
+        if _exists(con, "marts", "fct_ar_kpis_monthly"):
+            out.append("")
+            out.append("KPIs of the latest months (all companies):")
+            out.append(f"  {'month end':<11} {'complete':<9} {'AR balance':>16} {'DSO count-back':>15} "
+                       f"{'DSO standard':>13} {'DSO avg bal.':>13} {'BPDSO':>7} {'ADD':>7} {'CEI %':>7}")
+            for r in con.execute("""
+                select month_end_date, is_complete, sum(ar_balance),
+                       avg(dso_countback), avg(dso_standard), avg(dso_average_balance),
+                       avg(bpdso), avg(add_days), avg(cei)
+                from marts.fct_ar_kpis_monthly
+                group by month_end_date, is_complete
+                order by month_end_date desc limit 3""").fetchall():
+                fmt = lambda v, w: f"{v:>{w}.1f}" if v is not None else f"{'n/a':>{w}}"  # noqa: E731
+                out.append(f"  {str(r[0]):<11} {str(r[1]).lower():<9} {_money(r[2])} {fmt(r[3], 15)} "
+                           f"{fmt(r[4], 13)} {fmt(r[5], 13)} {fmt(r[6], 7)} {fmt(r[7], 7)} {fmt(r[8], 7)}")
+        if _exists(con, "marts", "fct_ar_collection_monthly"):
+            r = con.execute("""
+                select month_start_date, sum(amount_to_collect), sum(amount_collected),
+                       sum(amount_collected) / nullif(sum(amount_to_collect), 0)
+                from marts.fct_ar_collection_monthly
+                where month_start_date = (select max(month_start_date) from marts.fct_ar_collection_monthly)
+                group by month_start_date""").fetchone()
+            if r:
+                rate = f"{r[3] * 100:.1f} %" if r[3] is not None else "n/a"
+                out.append("")
+                out.append(f"Collection this month ({r[0]:%Y-%m}): to collect {_money(r[1]).strip()}, "
+                           f"collected {_money(r[2]).strip()}, rate {rate}")
+        out.append("")
+        out.append("Open it:")
+        out.append(f"  python:  .venv/bin/python -c \"import duckdb; "
+                   f"print(duckdb.connect('{warehouse}', read_only=True).sql('from marts.fct_ar_aged_balance_weekly "
+                   f"where is_latest order by balance desc limit 10'))\"")
+        out.append(f"  duckdb CLI: duckdb -readonly {warehouse}   (tables in schema marts)")
+        out.append("  BI tools: Metabase / Superset with the DuckDB driver, read-only on this file (see README)")
+        return out
+    finally:
+        con.close()
+
+
+def print_summary(warehouse: Path) -> int:
+    if not warehouse.exists():
+        print(f"no warehouse at {warehouse}")
+        return 1
+    print("\n".join(summary_lines(warehouse)))
+    return 0
