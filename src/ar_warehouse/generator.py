@@ -7,8 +7,11 @@ export into the landing folder described in ``CONTRACT.md``:
 * ``ledger/ledger_YYYY-MM.csv``: the AR sub-ledger lines posted each month
   (invoices, credit notes, payments, adjustments, returned payments) with
   their lettering (lettrage) as it stands on the export date ``end``;
-  one month is re-delivered later with corrections
-  (``ledger_YYYY-MM_redelivery.csv``) and some months are split per company
+  the 5th month (and, over a year or more, the month at two thirds of the
+  history) is re-delivered later with corrections
+  (``ledger_YYYY-MM_redelivery.csv``, the first delivery carried two wrong
+  invoice amounts, two wrong due dates and up to three missing payment
+  references) and some months are split per company
   (``ledger_YYYY-MM.csv`` for FR01 without a ``company_code`` column, then
   ``ledger_YYYY-MM_FR02.csv``);
 * ``dunning/dunning_YYYY-MM-DD.csv``: every Monday, the full picture of the
@@ -1614,7 +1617,7 @@ def _write_dunning(folder: Path, w: _World, fmt: _Fmt, rng: np.random.Generator,
             ca_idx = ca_start[ca] + np.floor(u[:, 1] * ca_len[ca]).astype(np.int64)
         level = D["level"][rows]
         pd_ = D["prom_d"][rows]
-        pa_ = D["prom_amt"][rows]
+        prom_amt = D["prom_amt"][rows]
         cols = {
             "extracted_at": fmt.date(np.full(n, ext), d),
             "company_code": pc.take(comp_arr, pa.array(D["comp"][rows])),
@@ -1625,7 +1628,7 @@ def _write_dunning(folder: Path, w: _World, fmt: _Fmt, rng: np.random.Generator,
             "blocking_cause": pc.take(ca_arr, pa.array(ca_idx)),
             "collector": pc.take(coll_arr, pa.array(D["collector"][rows])),
             "promised_date": fmt.date(pd_, d),
-            "promised_amount": fmt.cents(np.maximum(pa_, 0), d, empty=pa_ < 0),
+            "promised_amount": fmt.cents(np.maximum(prom_amt, 0), d, empty=prom_amt < 0),
             "last_action_date": fmt.date(D["act"][rows], d),
             "last_action_type": pc.take(act_arr, pa.array(D["act_type"][rows])),
             "commentaire": pc.if_else(pa.array(u[:, 0] < 0.03), "Client relancé; en attente", ""),
