@@ -54,19 +54,19 @@ def summary_lines(warehouse: Path) -> list[str]:
                    f"(difference {Decimal(ledger) - total})")
         if _exists(con, "marts", "fct_ar_kpis_monthly"):
             out.append("")
-            out.append("KPIs of the latest months (all companies):")
-            out.append(f"  {'month end':<11} {'complete':<9} {'AR balance':>16} {'DSO count-back':>15} "
+            out.append("KPIs of the latest 3 months, per company (days; CEI in %):")
+            out.append(f"  {'company':<8} {'month end':<11} {'complete':<9} {'AR balance':>16} {'DSO count-back':>15} "
                        f"{'DSO standard':>13} {'DSO avg bal.':>13} {'BPDSO':>7} {'ADD':>7} {'CEI %':>7}")
             for r in con.execute("""
-                select month_end_date, is_complete, sum(ar_balance),
-                       avg(dso_countback), avg(dso_standard), avg(dso_average_balance),
-                       avg(bpdso), avg(add_days), avg(cei)
+                select company_code, month_end_date, is_complete, ar_balance, dso_countback, dso_standard,
+                       dso_average_balance, bpdso, add_days, cei
                 from marts.fct_ar_kpis_monthly
-                group by month_end_date, is_complete
-                order by month_end_date desc limit 3""").fetchall():
-                fmt = lambda v, w: f"{v:>{w}.1f}" if v is not None else f"{'n/a':>{w}}"  # noqa: E731
-                out.append(f"  {str(r[0]):<11} {str(r[1]).lower():<9} {_money(r[2])} {fmt(r[3], 15)} "
-                           f"{fmt(r[4], 13)} {fmt(r[5], 13)} {fmt(r[6], 7)} {fmt(r[7], 7)} {fmt(r[8], 7)}")
+                qualify row_number() over (partition by company_code order by month_end_date desc) <= 3
+                order by company_code, month_end_date desc""").fetchall():
+                def fmt(v, w):
+                    return f"{v:>{w}.1f}" if v is not None else f"{'n/a':>{w}}"
+                out.append(f"  {r[0]:<8} {str(r[1]):<11} {str(r[2]).lower():<9} {_money(r[3])} {fmt(r[4], 15)} "
+                           f"{fmt(r[5], 13)} {fmt(r[6], 13)} {fmt(r[7], 7)} {fmt(r[8], 7)} {fmt(r[9], 7)}")
         if _exists(con, "marts", "fct_ar_collection_monthly"):
             r = con.execute("""
                 select month_start_date, sum(amount_to_collect), sum(amount_collected),

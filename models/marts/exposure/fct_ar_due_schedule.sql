@@ -1,0 +1,84 @@
+{#- The due schedule ("échéancier", DEFINITIONS §8) as of the as-of date: what
+    customers owe, by when it falls due: already overdue, the rest of the
+    as-of month, the next three months, and later. Open debit items only
+    (unapplied credits are in the aged balance, not in what falls due). -#}
+with
+
+open_items as (
+    select * from {{ ref('fct_ar_open_items_weekly') }}
+    where is_latest and item_side = 'debit'
+),
+
+as_of as (
+    select * from {{ ref('int_calendar__as_of') }}
+),
+
+scheduled as (
+    select
+        open_items.company_code,
+        open_items.customer_code,
+        open_items.customer_name,
+        open_items.customer_group,
+        open_items.open_amount,
+        as_of.as_of_date,
+        -- months between the as-of month and the due month
+        {{ dbt.datediff(
+            dbt.date_trunc('month', 'as_of.as_of_date'),
+            dbt.date_trunc('month', 'open_items.due_date'),
+            'month'
+        ) }} as months_ahead,
+        open_items.due_date < as_of.as_of_date as is_overdue
+    from open_items
+    cross join as_of
+),
+
+bucketed as (
+    select
+        *,
+        case
+            when is_overdue then 'overdue'
+            when months_ahead = 0 then 'month_0'
+            when months_ahead = 1 then 'month_1'
+            when months_ahead = 2 then 'month_2'
+            when months_ahead = 3 then 'month_3'
+            else 'month_4_plus'
+        end as due_bucket
+    from scheduled
+),
+
+labels as (
+    {%- set due_buckets = [
+        ('overdue', 1, 'Échu', 'Overdue'),
+        ('month_0', 2, 'Reste du mois', 'Rest of this month'),
+        ('month_1', 3, 'M+1', 'Next month'),
+        ('month_2', 4, 'M+2', 'Month + 2'),
+        ('month_3', 5, 'M+3', 'Month + 3'),
+        ('month_4_plus', 6, 'Au-delà de M+3', 'Later than month + 3'),
+    ] %}
+    {%- for code, sort_order, label_fr, label_en in due_buckets %}
+    select
+        '{{ code }}' as due_bucket,
+        {{ sort_order }} as due_bucket_order,
+        '{{ label_fr }}' as label_fr,
+        '{{ label_en }}' as label_en
+    {{ 'union all' if not loop.last }}
+    {%- endfor %}
+)
+
+select
+    cast(bucketed.company_code as {{ dbt.type_string() }}) as company_code,
+    cast(bucketed.customer_code as {{ dbt.type_string() }}) as customer_code,
+    cast(bucketed.due_bucket as {{ dbt.type_string() }}) as due_bucket,
+    cast(max(labels.due_bucket_order) as integer) as due_bucket_order,
+    cast(max(labels.label_fr) as {{ dbt.type_string() }}) as due_bucket_label_fr,
+    cast(max(labels.label_en) as {{ dbt.type_string() }}) as due_bucket_label_en,
+    cast(max(bucketed.customer_name) as {{ dbt.type_string() }}) as customer_name,
+    cast(max(bucketed.customer_group) as {{ dbt.type_string() }}) as customer_group,
+    cast(sum(bucketed.open_amount) as decimal(18, 2)) as amount,
+    cast(count(*) as integer) as open_item_count,
+    cast(max(bucketed.as_of_date) as date) as as_of_date
+from bucketed
+inner join labels
+    on bucketed.due_bucket = labels.due_bucket
+group by bucketed.company_code, bucketed.customer_code, bucketed.due_bucket
+order by company_code, customer_code, due_bucket_order
