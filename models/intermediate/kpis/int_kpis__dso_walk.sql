@@ -93,8 +93,8 @@ summed as (
             case
                 when absorbed.months_back = stop_month.stop_months_back
                     then absorbed.days_before
-                    + (absorbed.ar_balance - absorbed.absorbed_before)
-                    / absorbed.month_sales * absorbed.month_days
+                        + (absorbed.ar_balance - absorbed.absorbed_before)
+                        / absorbed.month_sales * absorbed.month_days
             end
         ) as countback_days
     from absorbed

@@ -32,7 +32,8 @@ monthly_movements as (
     inner join entries
         on
             month_ends.company_code = entries.company_code
-            and entries.posting_date between month_ends.month_start_date and month_ends.period_end_date
+            and month_ends.month_start_date <= entries.posting_date
+            and month_ends.period_end_date >= entries.posting_date
     group by month_ends.company_code, month_ends.month_start_date
 ),
 
@@ -47,7 +48,7 @@ not_due as (
             month_ends.company_code = intervals.company_code
             and month_ends.period_end_date >= intervals.valid_from
             and (intervals.valid_until is null or month_ends.period_end_date < intervals.valid_until)
-            and intervals.due_date >= month_ends.period_end_date
+            and month_ends.period_end_date <= intervals.due_date
     group by month_ends.company_code, month_ends.month_start_date
 ),
 
@@ -90,7 +91,7 @@ select
     period_end_date,
     is_complete,
     -- days of the month measured: all of them, or up to the as-of date
-    {{ dbt.datediff('month_start_date', 'period_end_date', 'day') }} + 1 as period_days,
+    cast(extract(day from period_end_date) as integer) as period_days,
     net_credit_sales,
     ar_balance,
     ar_not_due,

@@ -27,7 +27,7 @@ figures as (
         case
             when balances.net_credit_sales > 0
                 then (balances.opening_balance + balances.ar_balance) / 2
-                / balances.net_credit_sales * balances.period_days
+                    / balances.net_credit_sales * balances.period_days
         end as dso_average_balance,
         case
             when walk.trailing_3m_net_sales > 0
