@@ -1,28 +1,35 @@
 """Build a warehouse: land the files, run dbt, publish only what passed.
 
 Write-audit-publish: everything is built into a fresh DuckDB file in a
-temporary folder beside the published one. Only when landing, every model and
-every test passed is it moved over `$AR_DUCKDB_PATH` with an atomic rename, so
-a BI tool reading the published file never sees a half-built warehouse and a
-failed build leaves it exactly as it was.
+temporary folder beside the published one. Only when landing, every model,
+every dbt test and every critical Great Expectations expectation passed is it
+moved over `$AR_DUCKDB_PATH` with an atomic rename, so a BI tool reading the
+published file never sees a half-built warehouse and a failed build leaves it
+exactly as it was. Readers keep the file they opened; the next open sees the
+new one. Every build, published or not, appends a line to the run log
+(`<warehouse>.runs.jsonl`); the published warehouse carries that log in
+`audit.build_runs`, and the validation report goes to `<warehouse dir>/reports/`.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import uuid
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 
 import duckdb
 
 from .landing import LandingError, LandingReport, land
 from .paths import project_dir
+from .quality import validate, write_reports
 
 
 class BuildError(Exception):
@@ -34,6 +41,51 @@ class BuildResult:
     warehouse: Path
     landing: LandingReport
     seconds: dict[str, float] = field(default_factory=dict)
+    reports: dict[str, Path] = field(default_factory=dict)
+
+
+@dataclass
+class RunRecord:
+    """One line of the run log: what a build did, whether it was published."""
+
+    run_id: str
+    started_at: str
+    landing_dir: str
+    warehouse: str
+    finished_at: str | None = None
+    status: str = "running"
+    published: bool = False
+    as_of_date: str | None = None
+    rows_landed: int | None = None
+    rows_quarantined: int | None = None
+    files_landed: int | None = None
+    expectations_passed: int | None = None
+    expectations_failed: int | None = None
+    critical_failures: int | None = None
+    freshness: str | None = None
+    report: str | None = None
+    message: str | None = None
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+def run_log_path(warehouse: Path) -> Path:
+    return warehouse.with_name(warehouse.name + ".runs.jsonl")
+
+
+def reports_dir(warehouse: Path) -> Path:
+    env = os.environ.get("AR_REPORTS_DIR")
+    return Path(env).resolve() if env else warehouse.parent / "reports"
+
+
+def read_run_log(warehouse: Path) -> list[dict]:
+    path = run_log_path(warehouse)
+    if not path.exists():
+        return []
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
 def dbt_executable() -> str:
@@ -68,35 +120,114 @@ def _checkpoint(path: Path) -> None:
         raise BuildError(f"{wal} still exists after a checkpoint; refusing to publish")
 
 
+def _freshness(staged: Path, vars_: dict | None) -> str:
+    """dbt source freshness of the exports (recorded, never blocking: stale data is still the truth)."""
+    result = run_dbt(["source", "freshness", "--output", str(staged.parent / "sources.json")], staged,
+                     vars_=vars_, quiet=True)
+    try:
+        payload = json.loads((staged.parent / "sources.json").read_text())
+        return ", ".join(f"{r['unique_id'].split('.')[-1]}: {r['status']}" for r in payload["results"])
+    except (OSError, ValueError, KeyError):
+        return f"unknown (dbt source freshness exit {result.returncode})"
+
+
+def _write_audit(staged: Path, history: list[dict], current: RunRecord) -> None:
+    """Keep the run log in the warehouse (schema audit) so BI tools can show "data as of"."""
+    rows = [*history, asdict(current)]
+    con = duckdb.connect(str(staged))
+    try:
+        con.execute("create schema if not exists audit")
+        con.execute("""
+            create or replace table audit.build_runs (
+                run_id varchar, started_at timestamp, finished_at timestamp, status varchar, published boolean,
+                as_of_date date, rows_landed bigint, rows_quarantined bigint, files_landed bigint,
+                expectations_passed integer, expectations_failed integer, critical_failures integer,
+                freshness varchar, landing_dir varchar, report varchar, message varchar)""")
+        con.executemany(
+            "insert into audit.build_runs values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [[r.get("run_id"), r.get("started_at"), r.get("finished_at"), r.get("status"), r.get("published"),
+              r.get("as_of_date"), r.get("rows_landed"), r.get("rows_quarantined"), r.get("files_landed"),
+              r.get("expectations_passed"), r.get("expectations_failed"), r.get("critical_failures"),
+              r.get("freshness"), r.get("landing_dir"), r.get("report"), r.get("message")] for r in rows])
+    finally:
+        con.close()
+
+
 def build(landing_dir: Path, warehouse: Path, *, vars_: dict | None = None, run_tests: bool = True,
-          parser: str = "auto", quiet: bool = False, log=print) -> BuildResult:
+          validate_data: bool = True, parser: str = "auto", quiet: bool = False, log=print) -> BuildResult:
+    """Land, build, test, validate, publish. Raises BuildError (published file untouched) on failure."""
     warehouse = warehouse.resolve()
     warehouse.parent.mkdir(parents=True, exist_ok=True)
+    run = RunRecord(run_id=uuid.uuid4().hex[:12], started_at=_now(), landing_dir=str(landing_dir),
+                    warehouse=str(warehouse))
     stage_dir = Path(tempfile.mkdtemp(prefix=f".{warehouse.name}.build-", dir=warehouse.parent))
     staged = stage_dir / warehouse.name  # same file name: DuckDB names the catalog after it
-    seconds: dict[str, float] = {}
+    reports: dict[str, Path] = {}
     try:
         t0 = time.perf_counter()
         try:
             report = land(landing_dir, staged, parser=parser)
         except LandingError as exc:
+            run.status = "refused_landing"
             raise BuildError(f"landing refused, nothing was published:\n{exc}") from exc
-        seconds["land"] = time.perf_counter() - t0
+        run.seconds["land"] = round(time.perf_counter() - t0, 2)
+        run.rows_landed = sum(f.row_count for f in report.files)
+        run.files_landed = len(report.files)
         log(f"landed {report.summary()}")
 
         t0 = time.perf_counter()
         command = ["build"] if run_tests else ["build", "--exclude", "resource_type:test",
                                                "resource_type:unit_test"]
         result = run_dbt(command, staged, vars_=vars_, quiet=quiet)
-        seconds["dbt"] = time.perf_counter() - t0
+        run.seconds["dbt"] = round(time.perf_counter() - t0, 2)
         if result.returncode != 0:
+            run.status = "failed_dbt"
             detail = (result.stdout or "")[-4000:] if quiet else "see dbt's output above"
             raise BuildError(f"dbt build failed; the published warehouse {warehouse} was left as it was "
                              f"({detail})")
+        run.freshness = _freshness(staged, vars_)
 
+        con = duckdb.connect(str(staged), read_only=True)
+        try:
+            run.rows_quarantined = con.execute(
+                "select count(*) from staging.stg_landing__quarantined_rows").fetchone()[0]
+            run.as_of_date = str(con.execute("select as_of_date from intermediate.int_calendar__as_of").fetchone()[0])
+        finally:
+            con.close()
+
+        if validate_data:
+            t0 = time.perf_counter()
+            validation = validate(staged, vars_)
+            run.seconds["validate"] = round(time.perf_counter() - t0, 2)
+            validation.warehouse = str(warehouse)
+            reports = write_reports(validation, reports_dir(warehouse), warehouse.stem)
+            run.report = str(reports["html"])
+            run.expectations_passed = validation.passed
+            run.expectations_failed = validation.failed
+            run.critical_failures = len(validation.critical_failures)
+            log(f"validation: {validation.passed} expectations passed, {validation.failed} failed "
+                f"({len(validation.critical_failures)} critical); report {reports['html']}")
+            if validation.critical_failures:
+                run.status = "failed_validation"
+                failed = "\n".join(f"  - {o.suite}: {o.expectation} {o.arguments} -> {o.observed}"
+                                    for o in validation.critical_failures)
+                raise BuildError(f"critical expectations failed, nothing was published:\n{failed}\n"
+                                 f"report: {reports['md']}")
+
+        run.status, run.published, run.finished_at = "published", True, _now()
+        _write_audit(staged, read_run_log(warehouse), run)
         _checkpoint(staged)
         os.replace(staged, warehouse)  # atomic on one filesystem
         log(f"published {warehouse}")
-        return BuildResult(warehouse=warehouse, landing=report, seconds=seconds)
+        return BuildResult(warehouse=warehouse, landing=report, seconds=run.seconds, reports=reports)
+    except BuildError as exc:
+        run.message = str(exc)[:2000]
+        raise
+    except Exception as exc:  # anything unexpected is a failed, unpublished build too
+        run.status, run.message = "failed_error", f"{type(exc).__name__}: {exc}"[:2000]
+        raise
     finally:
+        run.finished_at = run.finished_at or _now()
+        with run_log_path(warehouse).open("a", encoding="utf-8") as fh:
+            fh.write(json.dumps(asdict(run), default=str) + "\n")
         shutil.rmtree(stage_dir, ignore_errors=True)

@@ -129,6 +129,7 @@ class LandedFile:
     path: Path
     source_file: str
     size_bytes: int
+    modified_at: datetime
     sha256: str
     encoding: str
     has_bom: bool
@@ -242,6 +243,7 @@ def sniff_file(spec: SourceSpec, path: Path) -> LandedFile:
         path=path,
         source_file=rel,
         size_bytes=len(data),
+        modified_at=datetime.fromtimestamp(path.stat().st_mtime, timezone.utc).replace(tzinfo=None, microsecond=0),
         sha256=hashlib.sha256(data).hexdigest(),
         encoding=encoding,
         has_bom=has_bom,
@@ -300,7 +302,8 @@ def create_landing_tables(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f"create or replace table {LANDING_SCHEMA}.{spec.table} ({', '.join(cols)})")
     con.execute(f"""
         create or replace table {LANDING_SCHEMA}.landed_files (
-            source_name varchar, source_file varchar, size_bytes bigint, sha256 varchar,
+            source_name varchar, source_file varchar, size_bytes bigint, file_modified_at timestamp,
+            sha256 varchar,
             encoding varchar, has_bom boolean, delimiter varchar, decimal_separator varchar,
             header varchar, ignored_columns varchar, missing_optional_columns varchar,
             parser varchar, row_count bigint, loaded_at timestamp
@@ -411,8 +414,8 @@ def land_files(con: duckdb.DuckDBPyConnection, files: Iterable[LandedFile], load
                 f.parser = "python"
             f.row_count = n
             con.execute(
-                f"insert into {LANDING_SCHEMA}.landed_files values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [f.source, f.source_file, f.size_bytes, f.sha256, f.encoding, f.has_bom, f.delimiter,
+                f"insert into {LANDING_SCHEMA}.landed_files values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [f.source, f.source_file, f.size_bytes, f.modified_at, f.sha256, f.encoding, f.has_bom, f.delimiter,
                  f.decimal_separator, ", ".join(f.header), ", ".join(f.ignored_columns),
                  ", ".join(f.missing_optional_columns), f.parser, n, loaded_at.replace(tzinfo=None)],
             )

@@ -3,6 +3,7 @@ select
     source_name,
     source_file,
     size_bytes,
+    file_modified_at,
     sha256,
     encoding,
     has_bom,

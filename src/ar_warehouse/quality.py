@@ -1,0 +1,339 @@
+"""Great Expectations suites over a built warehouse: the gate before publishing.
+
+Each suite is a SQL query on the warehouse and the expectations its result must
+meet. The rows are read with DuckDB and validated by Great Expectations 1.x
+through its pandas data source. We do not use GX's SQL data source on DuckDB:
+through SQLAlchemy it reads metrics after the connection was rolled back and
+returns empty results that pass (upstream issues #10738, #11579); pandas frames
+have no such failure mode, and only the columns a suite checks are read.
+
+An expectation marked critical stops the publication of the build; the others
+are reported as warnings. Every run writes a Markdown, an HTML and a JSON report
+(see `write_reports`).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import logging
+import os
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+import duckdb
+
+os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+
+MART_GRAINS: dict[str, list[str]] = {
+    "fct_ar_open_items_weekly": ["snapshot_date", "company_code", "entry_id"],
+    "fct_ar_outstanding_weekly": ["snapshot_date", "company_code", "customer_code", "age_bucket", "dunning_status",
+                                  "blocking_cause"],
+    "fct_ar_aged_balance_weekly": ["snapshot_date", "company_code", "customer_code"],
+    "fct_ar_cash_receipts_weekly": ["snapshot_date", "company_code", "customer_code"],
+    "fct_ar_kpis_monthly": ["month_end_date", "company_code"],
+    "fct_ar_collection_monthly": ["month_start_date", "company_code", "collector"],
+    "fct_ar_collection_daily": ["date_day", "company_code", "collector"],
+    "fct_ar_due_schedule": ["company_code", "customer_code", "due_bucket"],
+    "fct_ar_top_customers": ["company_code", "customer_code"],
+    "fct_ar_credit_exposure": ["company_code", "customer_code"],
+    "fct_ar_collection_forecast": ["company_code", "expected_week_start", "forecast_line"],
+    "fct_ar_lettering_proposals": ["company_code", "debit_entry_id", "credit_entry_id"],
+    "dim_customers": ["company_code", "customer_code"],
+    "dim_age_buckets": ["age_bucket"],
+    "dim_dunning_statuses": ["dunning_status"],
+    "dim_blocking_causes": ["blocking_cause"],
+    "dim_calendar": ["date_day"],
+}
+
+# facts whose customers must exist in dim_customers
+CUSTOMER_FACTS = ("fct_ar_open_items_weekly", "fct_ar_outstanding_weekly", "fct_ar_aged_balance_weekly",
+                  "fct_ar_cash_receipts_weekly", "fct_ar_due_schedule", "fct_ar_top_customers",
+                  "fct_ar_credit_exposure", "fct_ar_lettering_proposals")
+
+DOCUMENT_TYPES = ["invoice", "credit_note", "payment", "adjustment"]
+STATUSES = ["not_dunned", "dunning_in_progress", "arbitration_required", "payment_promised", "payment_received"]
+CAUSES = ["none", "dispute", "invoice_label_error", "invoice_not_received", "order_contract_mismatch",
+          "awaiting_credit_note", "other"]
+
+
+@dataclass
+class Expect:
+    """One expectation: the GX class name, its arguments, and whether it blocks publication."""
+
+    kind: str
+    kwargs: dict
+    critical: bool = True
+    why: str = ""
+
+
+@dataclass
+class Suite:
+    name: str
+    layer: str  # "staged" or "marts"
+    sql: str
+    expectations: list[Expect]
+    requires: tuple[str, ...] = ()  # tables that must exist for the suite to run
+
+
+@dataclass
+class Outcome:
+    suite: str
+    layer: str
+    expectation: str
+    arguments: dict
+    critical: bool
+    success: bool
+    observed: str
+    why: str
+
+
+@dataclass
+class ValidationReport:
+    warehouse: str
+    started_at: str
+    seconds: float
+    row_counts: dict[str, int] = field(default_factory=dict)
+    outcomes: list[Outcome] = field(default_factory=list)
+
+    @property
+    def passed(self) -> int:
+        return sum(o.success for o in self.outcomes)
+
+    @property
+    def failed(self) -> int:
+        return sum(not o.success for o in self.outcomes)
+
+    @property
+    def critical_failures(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.critical and not o.success]
+
+    @property
+    def warnings(self) -> list[Outcome]:
+        return [o for o in self.outcomes if not o.critical and not o.success]
+
+
+def _suites(vars_: dict) -> list[Suite]:
+    due_tolerance = int(vars_.get("due_date_tolerance_days", 0))
+    suites = [
+        Suite("ledger_entries", "staged", """
+            select e.company_code, e.entry_id, e.customer_code, e.document_number, e.document_type,
+                   e.posting_date, e.amount, e.item_side, e.due_date,
+                   a.as_of_date,
+                   e.posting_date <= a.as_of_date as is_posted_by_as_of,
+                   e.due_date is null
+                     or e.due_date >= coalesce(e.document_date, e.posting_date) - {tol} as is_due_date_plausible,
+                   e.lettering_date is null or e.lettering_date >= e.posting_date as is_lettered_after_posting
+            from staging.stg_ledger__entries e cross join intermediate.int_calendar__as_of a
+            """.format(tol=due_tolerance), [
+            *[Expect("ExpectColumnValuesToNotBeNull", {"column": c}, why="required ledger value")
+              for c in ("company_code", "entry_id", "customer_code", "document_number", "document_type",
+                        "posting_date", "amount")],
+            Expect("ExpectColumnValuesToBeInSet", {"column": "document_type", "value_set": DOCUMENT_TYPES},
+                   why="document types are mapped to the four canonical ones"),
+            Expect("ExpectCompoundColumnsToBeUnique", {"column_list": ["company_code", "entry_id"]},
+                   why="one current version per ledger line after re-deliveries"),
+            Expect("ExpectColumnValuesToBeBetween",
+                   {"column": "amount", "min_value": -1e13, "max_value": 1e13},
+                   why="finite, plausible amounts"),
+            Expect("ExpectColumnValuesToNotBeNull", {"column": "due_date", "row_condition": 'item_side=="debit"',
+                                                     "condition_parser": "pandas"},
+                   why="every debit item has a due date (exported or completed)"),
+            Expect("ExpectColumnValuesToBeInSet", {"column": "is_posted_by_as_of", "value_set": [True]},
+                   critical=False, why="no posting after the as-of date (expected when as_of_date is set "
+                                       "in the past to rebuild history)"),
+            Expect("ExpectColumnValuesToBeInSet", {"column": "is_due_date_plausible", "value_set": [True]},
+                   critical=False, why=f"due date not more than {due_tolerance} days before the document date "
+                                       "(var due_date_tolerance_days)"),
+            Expect("ExpectColumnValuesToBeInSet", {"column": "is_lettered_after_posting", "value_set": [True]},
+                   critical=False, why="a lettering date before the posting date is accepted (the group takes "
+                                       "effect at its latest date) but worth a look"),
+        ]),
+        Suite("dunning_states", "staged", """
+            select company_code, extracted_at, customer_code, document_number, dunning_status, blocking_cause,
+                   dunning_level
+            from staging.stg_dunning__document_states""", [
+            *[Expect("ExpectColumnValuesToNotBeNull", {"column": c}, why="required dunning value")
+              for c in ("company_code", "extracted_at", "customer_code", "document_number")],
+            Expect("ExpectColumnValuesToBeInSet", {"column": "dunning_status", "value_set": STATUSES},
+                   why="statuses mapped to the canonical ones"),
+            Expect("ExpectColumnValuesToBeInSet", {"column": "blocking_cause", "value_set": CAUSES},
+                   why="causes mapped to the canonical ones"),
+            Expect("ExpectCompoundColumnsToBeUnique",
+                   {"column_list": ["company_code", "extracted_at", "customer_code", "document_number"]},
+                   why="one state per document and extract"),
+            Expect("ExpectColumnValuesToBeBetween", {"column": "dunning_level", "min_value": 0, "max_value": 99},
+                   critical=False, why="plausible dunning level"),
+        ]),
+        Suite("customers", "staged", """
+            select customer_code, credit_limit, insured_limit, payment_terms_days
+            from staging.stg_customers__customers""", [
+            Expect("ExpectColumnValuesToNotBeNull", {"column": "customer_code"}, why="required"),
+            Expect("ExpectColumnValuesToBeBetween", {"column": "credit_limit", "min_value": 0},
+                   why="credit limits are not negative"),
+            Expect("ExpectColumnValuesToBeBetween", {"column": "payment_terms_days", "min_value": 0,
+                                                     "max_value": 3650}, why="plausible terms"),
+        ]),
+        Suite("aged_balance_ties_to_ledger", "marts", """
+            with ledger as (
+                select s.snapshot_date, e.company_code, sum(e.amount) as ledger_balance
+                from intermediate.int_calendar__snapshot_dates s
+                join staging.stg_ledger__entries e on e.posting_date <= s.snapshot_date
+                group by all
+            ), aged as (
+                select snapshot_date, company_code, sum(balance) as aged_balance
+                from marts.fct_ar_aged_balance_weekly group by all
+            )
+            select coalesce(l.snapshot_date, a.snapshot_date) as snapshot_date,
+                   coalesce(l.company_code, a.company_code) as company_code,
+                   coalesce(l.ledger_balance, 0) - coalesce(a.aged_balance, 0) as difference
+            from ledger l full join aged a using (snapshot_date, company_code)""", [
+            Expect("ExpectColumnValuesToBeBetween", {"column": "difference", "min_value": 0, "max_value": 0},
+                   why="the aged balance equals the ledger balance, every snapshot and company, to the cent"),
+            Expect("ExpectTableRowCountToBeBetween", {"min_value": 1},
+                   why="there is something to reconcile"),
+        ]),
+        Suite("kpis", "marts", """
+            select month_end_date, company_code, dso_countback, dso_standard, bpdso, cei, ar_balance
+            from marts.fct_ar_kpis_monthly""", [
+            Expect("ExpectColumnValuesToBeBetween", {"column": "dso_countback", "min_value": 0},
+                   why="count-back DSO is never negative"),
+            Expect("ExpectColumnValuesToBeBetween",
+                   {"column": "dso_standard", "min_value": 0, "row_condition": "ar_balance>=0",
+                    "condition_parser": "pandas"}, why="DSO is not negative while the balance is not"),
+            Expect("ExpectColumnValuesToBeBetween", {"column": "bpdso", "min_value": 0}, critical=False,
+                   why="BPDSO is not negative unless not-due items are negative"),
+        ], requires=("marts.fct_ar_kpis_monthly",)),
+        Suite("rates", "marts", """
+            select collection_rate, unapplied_lettering_rate from marts.fct_ar_collection_monthly""", [
+            Expect("ExpectColumnValuesToBeBetween", {"column": "unapplied_lettering_rate", "min_value": 0,
+                                                     "max_value": 1}, why="a share"),
+            Expect("ExpectColumnValuesToBeBetween", {"column": "collection_rate", "min_value": 0,
+                                                     "max_value": 1}, why="collected within what was to collect"),
+        ], requires=("marts.fct_ar_collection_monthly",)),
+        Suite("credit_exposure", "marts", """
+            select utilisation, credit_limit from marts.fct_ar_credit_exposure""", [
+            Expect("ExpectColumnValuesToBeBetween", {"column": "credit_limit", "min_value": 0},
+                   why="credit limits are not negative"),
+        ], requires=("marts.fct_ar_credit_exposure",)),
+    ]
+    for mart, grain in MART_GRAINS.items():
+        suites.append(Suite(f"grain_{mart}", "marts", f"select {', '.join(grain)} from marts.{mart}", [
+            Expect("ExpectCompoundColumnsToBeUnique" if len(grain) > 1 else "ExpectColumnValuesToBeUnique",
+                   {"column_list": grain} if len(grain) > 1 else {"column": grain[0]},
+                   why=f"grain of {mart}: {', '.join(grain)}"),
+        ], requires=(f"marts.{mart}",)))
+    orphans = " union all ".join(
+        f"select '{fact}' as fact, f.company_code, f.customer_code from marts.{fact} f "
+        f"anti join marts.dim_customers d using (company_code, customer_code)"
+        for fact in CUSTOMER_FACTS)
+    suites.append(Suite("customers_in_dim_customers", "marts", f"select * from ({orphans})", [
+        Expect("ExpectTableRowCountToEqual", {"value": 0},
+               why="every customer in the facts exists in dim_customers"),
+    ], requires=tuple(f"marts.{f}" for f in CUSTOMER_FACTS)))
+    return suites
+
+
+def _existing_tables(con: duckdb.DuckDBPyConnection) -> set[str]:
+    return {f"{s}.{t}" for s, t in con.execute(
+        "select table_schema, table_name from information_schema.tables").fetchall()}
+
+
+def _describe(result) -> str:
+    r = result.result or {}
+    if "unexpected_count" in r:
+        partial = r.get("partial_unexpected_list") or []
+        sample = f"; e.g. {partial[:3]}" if partial and r["unexpected_count"] else ""
+        return f"{r['unexpected_count']} unexpected of {r.get('element_count')}{sample}"
+    if "observed_value" in r:
+        return f"observed {r['observed_value']}"
+    return json.dumps(r, default=str)[:200]
+
+
+def validate(warehouse: Path, vars_: dict | None = None, suites: list[Suite] | None = None) -> ValidationReport:
+    import great_expectations as gx  # slow import: only when validating
+    logging.getLogger("great_expectations").setLevel(logging.ERROR)
+
+    started = time.perf_counter()
+    report = ValidationReport(warehouse=str(warehouse),
+                              started_at=datetime.now(timezone.utc).isoformat(timespec="seconds"), seconds=0)
+    context = gx.get_context(mode="ephemeral")
+    try:
+        context.variables.progress_bars = {"globally": False}
+    except Exception:  # noqa: BLE001 - cosmetic setting, absent in some versions
+        pass
+    source = context.data_sources.add_pandas("warehouse")
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        tables = _existing_tables(con)
+        for suite in suites or _suites(vars_ or {}):
+            missing = [t for t in suite.requires if t not in tables]
+            if missing:
+                report.outcomes.append(Outcome(suite.name, suite.layer, "tables exist", {"tables": missing},
+                                               True, False, f"missing {', '.join(missing)}", "mart contract"))
+                continue
+            frame = con.execute(suite.sql).df()
+            report.row_counts[suite.name] = len(frame)
+            asset = source.add_dataframe_asset(suite.name)
+            batch = asset.add_batch_definition_whole_dataframe("all")
+            gx_suite = context.suites.add(gx.ExpectationSuite(name=suite.name))
+            for e in suite.expectations:
+                gx_suite.add_expectation(getattr(gx.expectations, e.kind)(**e.kwargs))
+            definition = context.validation_definitions.add(
+                gx.ValidationDefinition(name=suite.name, data=batch, suite=gx_suite))
+            result = definition.run(batch_parameters={"dataframe": frame})
+            by_position = list(result.results)
+            if len(by_position) != len(suite.expectations):
+                raise RuntimeError(f"suite {suite.name}: {len(by_position)} results for "
+                                   f"{len(suite.expectations)} expectations")
+            for e, r in zip(suite.expectations, by_position):
+                report.outcomes.append(Outcome(suite.name, suite.layer, e.kind, e.kwargs, e.critical,
+                                               bool(r.success), _describe(r), e.why))
+    finally:
+        con.close()
+    report.seconds = round(time.perf_counter() - started, 2)
+    return report
+
+
+def write_reports(report: ValidationReport, folder: Path, stem: str) -> dict[str, Path]:
+    """Markdown, HTML and JSON reports; `<stem>_latest.*` always points at the newest run."""
+    folder.mkdir(parents=True, exist_ok=True)
+    status = "PASSED" if not report.critical_failures else "FAILED"
+    lines = [f"# Data validation — {status}", "",
+             f"- warehouse: `{report.warehouse}`", f"- run at: {report.started_at} UTC ({report.seconds} s)",
+             f"- expectations: {report.passed} passed, {report.failed} failed "
+             f"({len(report.critical_failures)} critical, {len(report.warnings)} warnings)", "",
+             "| suite | layer | expectation | arguments | critical | result | observed | why |",
+             "|---|---|---|---|---|---|---|---|"]
+    for o in sorted(report.outcomes, key=lambda o: (o.success, not o.critical, o.layer, o.suite)):
+        args = json.dumps(o.arguments, ensure_ascii=False, default=str).replace("|", "\\|")
+        lines.append(f"| {o.suite} | {o.layer} | {o.expectation} | `{args}` | {'yes' if o.critical else 'no'} | "
+                     f"{'pass' if o.success else 'FAIL'} | {o.observed.replace('|', '/')} | {o.why} |")
+    markdown = "\n".join(lines) + "\n"
+    rows = "".join(
+        f"<tr class='{'ok' if o.success else ('crit' if o.critical else 'warn')}'>"
+        + "".join(f"<td>{html.escape(str(v))}</td>" for v in (
+            o.suite, o.layer, o.expectation, json.dumps(o.arguments, ensure_ascii=False, default=str),
+            "yes" if o.critical else "no", "pass" if o.success else "FAIL", o.observed, o.why))
+        + "</tr>"
+        for o in sorted(report.outcomes, key=lambda o: (o.success, not o.critical, o.layer, o.suite)))
+    page = f"""<!doctype html><html lang="en"><meta charset="utf-8"><title>Data validation {status}</title>
+<style>body{{font-family:sans-serif;margin:2em}}table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;
+padding:4px 8px;font-size:13px}}.crit{{background:#f8d7da}}.warn{{background:#fff3cd}}.ok{{background:#fff}}</style>
+<h1>Data validation — {status}</h1><p>Warehouse <code>{html.escape(report.warehouse)}</code>, run at
+{report.started_at} UTC in {report.seconds} s: {report.passed} passed, {report.failed} failed
+({len(report.critical_failures)} critical, {len(report.warnings)} warnings).</p>
+<table><tr><th>suite</th><th>layer</th><th>expectation</th><th>arguments</th><th>critical</th><th>result</th>
+<th>observed</th><th>why</th></tr>{rows}</table></html>"""
+    payload = {"status": status, **{k: v for k, v in report.__dict__.items() if k != "outcomes"},
+               "outcomes": [o.__dict__ for o in report.outcomes]}
+    stamp = report.started_at.replace(":", "").replace("-", "").replace("+0000", "")
+    paths = {}
+    for ext, text in (("md", markdown), ("html", page), ("json", json.dumps(payload, indent=2, default=str))):
+        path = folder / f"{stem}_{stamp}.{ext}"
+        path.write_text(text, encoding="utf-8")
+        (folder / f"{stem}_latest.{ext}").write_text(text, encoding="utf-8")
+        paths[ext] = path
+    return paths
