@@ -1,0 +1,18 @@
+{#- Helpers of the collection marts (DEFINITIONS §0, §7, §8). -#}
+
+{#- A rate as a fraction, null when its base is 0 (DEFINITIONS §0: 0.75 = 75 %). -#}
+{% macro ar_rate(numerator, base) -%}
+    case when {{ base }} = 0 then null else {{ numerator }} / {{ base }} end
+{%- endmacro %}
+
+{#- The collector label of items nobody is assigned to (no collector on the
+    dunning row nor in the customer master): a stable value, so that the
+    collection marts' grain (…, collector) has no nulls. -#}
+{% macro ar_unassigned_collector() -%}
+    '(none)'
+{%- endmacro %}
+
+{#- The customer-group label of customers without one in the master. -#}
+{% macro ar_unassigned_customer_group() -%}
+    '(none)'
+{%- endmacro %}

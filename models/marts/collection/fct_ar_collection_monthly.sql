@@ -1,0 +1,61 @@
+{#- Collection rate ("taux de recouvrement") per month, company and collector
+    (DEFINITIONS §7): what had to be collected in the month (overdue on the
+    1st + falling due in the month), what was collected by lettering that
+    took effect in the month, and how much of the unapplied payments got
+    lettered. The sum over the customer groups of
+    fct_ar_collection_monthly_by_customer_group; the rates are recomputed
+    from the summed amounts. -#}
+with
+
+by_customer_group as (
+    select * from {{ ref('fct_ar_collection_monthly_by_customer_group') }}
+),
+
+figures as (
+    select
+        month_start_date,
+        month_end_date,
+        measured_until_date,
+        is_complete,
+        company_code,
+        collector,
+        sum(overdue_at_start) as overdue_at_start,
+        sum(falling_due_in_month) as falling_due_in_month,
+        sum(amount_to_collect) as amount_to_collect,
+        sum(amount_collected) as amount_collected,
+        sum(target_item_count) as target_item_count,
+        sum(unapplied_payments_base) as unapplied_payments_base,
+        sum(unapplied_payments_lettered) as unapplied_payments_lettered,
+        sum(unapplied_payment_count) as unapplied_payment_count
+    from by_customer_group
+    group by
+        month_start_date,
+        month_end_date,
+        measured_until_date,
+        is_complete,
+        company_code,
+        collector
+)
+
+select
+    cast(month_start_date as date) as month_start_date,
+    cast(month_end_date as date) as month_end_date,
+    cast(company_code as {{ dbt.type_string() }}) as company_code,
+    cast(collector as {{ dbt.type_string() }}) as collector,
+    cast(overdue_at_start as decimal(18, 2)) as overdue_at_start,
+    cast(falling_due_in_month as decimal(18, 2)) as falling_due_in_month,
+    cast(amount_to_collect as decimal(18, 2)) as amount_to_collect,
+    cast(amount_collected as decimal(18, 2)) as amount_collected,
+    cast({{ ar_rate('amount_collected', 'amount_to_collect') }} as decimal(18, 6)) as collection_rate,
+    cast(amount_to_collect - amount_collected as decimal(18, 2)) as remaining_to_collect,
+    cast(target_item_count as integer) as target_item_count,
+    cast(unapplied_payments_base as decimal(18, 2)) as unapplied_payments_base,
+    cast(unapplied_payments_lettered as decimal(18, 2)) as unapplied_payments_lettered,
+    cast(
+        {{ ar_rate('unapplied_payments_lettered', 'unapplied_payments_base') }} as decimal(18, 6)
+    ) as unapplied_lettering_rate,
+    cast(unapplied_payment_count as integer) as unapplied_payment_count,
+    cast(measured_until_date as date) as measured_until_date,
+    cast(is_complete as boolean) as is_complete
+from figures
+order by month_start_date, company_code, collector
