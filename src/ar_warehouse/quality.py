@@ -35,6 +35,8 @@ MART_GRAINS: dict[str, list[str]] = {
     "fct_ar_cash_receipts_weekly": ["snapshot_date", "company_code", "customer_code"],
     "fct_ar_kpis_monthly": ["month_end_date", "company_code"],
     "fct_ar_collection_monthly": ["month_start_date", "company_code", "collector"],
+    "fct_ar_collection_monthly_by_customer_group": ["month_start_date", "company_code", "collector",
+                                                    "customer_group"],
     "fct_ar_collection_daily": ["date_day", "company_code", "collector"],
     "fct_ar_due_schedule": ["company_code", "customer_code", "due_bucket"],
     "fct_ar_top_customers": ["company_code", "customer_code"],
