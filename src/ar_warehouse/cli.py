@@ -4,6 +4,7 @@
     arw build [--landing DIR] [--warehouse FILE] [--vars JSON]
     arw land --landing DIR --warehouse FILE    land only (debugging a delivery)
     arw summary [--warehouse FILE]
+    arw checksums [--warehouse FILE]           row count + checksum per mart
     arw generate --out DIR [--lines N] ...     synthetic landing data (see generator.py)
 """
 
@@ -39,6 +40,8 @@ def main(argv: list[str] | None = None) -> int:
     p_land.add_argument("--warehouse", type=Path, required=True)
     p_sum = sub.add_parser("summary", help="print the summary of a built warehouse")
     p_sum.add_argument("--warehouse", type=Path, default=None)
+    p_sums = sub.add_parser("checksums", help="row count and checksum of every mart (compare two builds)")
+    p_sums.add_argument("--warehouse", type=Path, default=None)
     p_gen = sub.add_parser("generate", help="generate synthetic landing data", add_help=False)
     p_gen.add_argument("rest", nargs=argparse.REMAINDER)
 
@@ -56,6 +59,12 @@ def main(argv: list[str] | None = None) -> int:
             print(f"error: {exc}", file=sys.stderr)
             return 2
         print(report.summary())
+        return 0
+
+    if args.command == "checksums":
+        from .checksums import mart_checksums
+        for table, (rows, digest) in mart_checksums(args.warehouse or paths.warehouse_path()).items():
+            print(f"{table:<48} {rows:>10} {digest}")
         return 0
 
     if args.command == "summary":

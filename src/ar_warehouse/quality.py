@@ -118,6 +118,8 @@ class ValidationReport:
 
 
 def _suites(vars_: dict) -> list[Suite]:
+    from great_expectations.expectations.row_conditions import Column  # slow import: only when validating
+
     due_tolerance = int(vars_.get("due_date_tolerance_days", 0))
     suites = [
         Suite("ledger_entries", "staged", """
@@ -140,8 +142,8 @@ def _suites(vars_: dict) -> list[Suite]:
             Expect("ExpectColumnValuesToBeBetween",
                    {"column": "amount", "min_value": -1e13, "max_value": 1e13},
                    why="finite, plausible amounts"),
-            Expect("ExpectColumnValuesToNotBeNull", {"column": "due_date", "row_condition": 'item_side=="debit"',
-                                                     "condition_parser": "pandas"},
+            Expect("ExpectColumnValuesToNotBeNull", {"column": "due_date",
+                                                     "row_condition": Column("item_side") == "debit"},
                    why="every debit item has a due date (exported or completed)"),
             Expect("ExpectColumnValuesToBeInSet", {"column": "is_posted_by_as_of", "value_set": [True]},
                    critical=False, why="no posting after the as-of date (expected when as_of_date is set "
@@ -203,8 +205,8 @@ def _suites(vars_: dict) -> list[Suite]:
             Expect("ExpectColumnValuesToBeBetween", {"column": "dso_countback", "min_value": 0},
                    why="count-back DSO is never negative"),
             Expect("ExpectColumnValuesToBeBetween",
-                   {"column": "dso_standard", "min_value": 0, "row_condition": "ar_balance>=0",
-                    "condition_parser": "pandas"}, why="DSO is not negative while the balance is not"),
+                   {"column": "dso_standard", "min_value": 0, "row_condition": Column("ar_balance") >= 0},
+                   why="DSO is not negative while the balance is not"),
             Expect("ExpectColumnValuesToBeBetween", {"column": "bpdso", "min_value": 0}, critical=False,
                    why="BPDSO is not negative unless not-due items are negative"),
         ], requires=("marts.fct_ar_kpis_monthly",)),

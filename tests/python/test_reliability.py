@@ -1,0 +1,144 @@
+"""Reliability: idempotent builds, a validation gate that really fails, the run log, PII tags."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from ar_warehouse import quality
+from ar_warehouse.build import BuildError, build, read_run_log
+from ar_warehouse.checksums import mart_checksums
+from ar_warehouse.paths import project_dir
+from ar_warehouse.quality import Expect, Suite, validate
+from conftest import query, write_csv
+from test_end_to_end import MIXED, write_hand_set
+
+
+def _build(landing: Path, warehouse: Path) -> Path:
+    build(landing, warehouse, quiet=True, log=lambda *_: None)
+    return warehouse
+
+
+@pytest.fixture(scope="module")
+def first_build(tmp_path_factory):
+    root = tmp_path_factory.mktemp("idem")
+    landing = write_hand_set(root / "landing", MIXED)
+    warehouse = _build(landing, root / "wh" / "ar.duckdb")
+    return root, landing, warehouse, mart_checksums(warehouse)
+
+
+def test_building_twice_gives_identical_marts(first_build):
+    root, landing, warehouse, checksums = first_build
+    again = _build(landing, root / "again" / "ar.duckdb")
+    assert mart_checksums(again) == checksums
+    assert len(checksums) >= 17
+
+
+def test_redelivering_a_file_gives_identical_marts(first_build, tmp_path):
+    _, landing, _, checksums = first_build
+    redelivered = tmp_path / "landing"
+    shutil.copytree(landing, redelivered)
+    shutil.copy(redelivered / "ledger/2025-01.csv", redelivered / "ledger/2025-01_sent_again.csv")
+    shutil.copy(redelivered / "dunning/relances_2025-02-28.csv", redelivered / "dunning/relances_bis_2025-02-28.csv")
+    assert mart_checksums(_build(redelivered, tmp_path / "ar.duckdb")) == checksums
+
+
+def test_corrected_redelivery_changes_exactly_what_it_corrects(first_build, tmp_path):
+    _, landing, original, _ = first_build
+    corrected = tmp_path / "landing"
+    shutil.copytree(landing, corrected)
+    # the accountant corrects C3's invoice F300 from 300.00 to 330.00
+    write_csv(corrected / "ledger/2025-03_correction.csv",
+              ["entry_id", "customer_code", "document_number", "document_type", "posting_date", "due_date", "debit"],
+              [["L7", "C3", "F300", "FA", "2025-01-15", "2025-01-15", "330.00"]])
+    rebuilt = _build(corrected, tmp_path / "ar.duckdb")
+    sql = "select * from marts.fct_ar_aged_balance_weekly order by all"
+    before, after = set(query(original, sql)), set(query(rebuilt, sql))
+    changed_before, changed_after = before - after, after - before
+    assert changed_after and {r[2] for r in changed_after} == {"C3"}, "only C3's rows change"
+    assert {r[2] for r in changed_before} == {"C3"}
+    balances = query(rebuilt, "select snapshot_date::varchar, balance from marts.fct_ar_aged_balance_weekly "
+                              "where customer_code = 'C3' order by 1")
+    assert balances and all(b == Decimal("330.00") for _, b in balances)
+    for mart in ("fct_ar_outstanding_weekly", "fct_ar_open_items_weekly", "fct_ar_due_schedule"):
+        sql = f"select * from marts.{mart} where customer_code <> 'C3' order by all"
+        assert query(original, sql) == query(rebuilt, sql), mart
+
+
+def test_run_log_is_kept_in_the_published_warehouse(first_build):
+    _, _, warehouse, _ = first_build
+    log = read_run_log(warehouse)
+    assert log[-1]["status"] == "published" and log[-1]["published"]
+    assert log[-1]["rows_landed"] == 17 and log[-1]["rows_quarantined"] == 3
+    assert log[-1]["expectations_failed"] == 0
+    assert "ledger_exports: pass" in log[-1]["freshness"]
+    rows = query(warehouse, "select status, published, rows_landed, rows_quarantined, as_of_date::varchar "
+                            "from audit.build_runs order by started_at")
+    assert rows[-1] == ("published", True, 17, 3, "2025-03-15")
+    report = Path(log[-1]["report"])
+    assert report.exists() and "PASSED" in report.read_text()
+
+
+def _corrupt_copy(warehouse: Path, tmp_path: Path) -> Path:
+    copy = tmp_path / "corrupt.duckdb"
+    shutil.copy(warehouse, copy)
+    con = duckdb.connect(str(copy))
+    # a duplicated aged-balance row: the grain breaks and the balance no longer ties
+    con.execute("insert into marts.fct_ar_aged_balance_weekly "
+                "select * from marts.fct_ar_aged_balance_weekly where customer_code = 'C1' limit 1")
+    con.close()
+    return copy
+
+
+def test_a_failing_expectation_really_fails(first_build, tmp_path):
+    _, _, warehouse, _ = first_build
+    clean = validate(warehouse)
+    assert clean.failed == 0 and clean.passed > 40
+    report = validate(_corrupt_copy(warehouse, tmp_path))
+    failed = {(o.suite, o.expectation) for o in report.critical_failures}
+    assert ("grain_fct_ar_aged_balance_weekly", "ExpectCompoundColumnsToBeUnique") in failed
+    assert ("aged_balance_ties_to_ledger", "ExpectColumnValuesToBeBetween") in failed
+    tie = next(o for o in report.outcomes if o.suite == "aged_balance_ties_to_ledger" and not o.success)
+    assert tie.observed.startswith("1 unexpected"), "GX computed real metrics, not empty ones"
+
+
+def test_expectations_see_the_rows(first_build, tmp_path):
+    """Guard against GX's empty-metric failure mode: every column expectation saw every row."""
+    _, _, warehouse, _ = first_build
+    report = validate(warehouse)
+    for o in report.outcomes:
+        if "unexpected of" in o.observed and "row_condition" not in o.arguments:
+            seen = int(o.observed.split(" of ")[1].split(";")[0])
+            assert seen == report.row_counts[o.suite], (o.suite, o.expectation, o.observed)
+
+
+def test_failed_critical_expectation_blocks_publication(first_build, tmp_path, monkeypatch):
+    _, landing, _, _ = first_build
+    published = _build(landing, tmp_path / "wh" / "ar.duckdb")
+    before = mart_checksums(published)
+    impossible = Suite("impossible", "marts", "select balance from marts.fct_ar_aged_balance_weekly",
+                       [Expect("ExpectColumnValuesToBeBetween", {"column": "balance", "min_value": 1e12},
+                               why="deliberately impossible")])
+    real_suites = quality._suites
+    monkeypatch.setattr(quality, "_suites", lambda vars_: [*real_suites(vars_), impossible])
+    with pytest.raises(BuildError, match="critical expectations failed") as err:
+        build(landing, published, quiet=True, log=lambda *_: None)
+    assert "report:" in str(err.value)
+    assert mart_checksums(published) == before, "the published warehouse is exactly as it was"
+    assert read_run_log(published)[-1]["status"] == "failed_validation"
+    assert not list(published.parent.glob(".ar.duckdb.build-*")), "no staged file left behind"
+
+
+def test_pii_columns_are_tagged_for_masking(first_build):
+    manifest = json.loads((project_dir() / "target" / "manifest.json").read_text())
+    pii_names = {"customer_name", "registration_id", "collector"}
+    untagged = [f"{node['name']}.{col}" for node in manifest["nodes"].values()
+                if node["resource_type"] == "model"
+                for col, spec in node["columns"].items()
+                if col in pii_names and not spec.get("meta", {}).get("pii")]
+    assert not untagged, f"PII columns without meta.pii: {untagged}"
