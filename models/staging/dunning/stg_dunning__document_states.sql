@@ -2,6 +2,8 @@
     (company_code, extracted_at) and document (customer_code,
     document_number). Overlapping deliveries of the same picture: the file
     with the latest name, then its last row, wins. -#}
+{{ config(materialized='table') }}
+
 with
 
 extract_rows as (

@@ -1,5 +1,8 @@
 {#- Every landed dunning-extract record, typed and mapped to the canonical
     statuses and blocking causes, with what is wrong with it. -#}
+{#- Parsed once and kept: the document states and the quarantine both read it. -#}
+{{ config(materialized='table') }}
+
 with
 
 source as (

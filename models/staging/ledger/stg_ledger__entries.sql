@@ -1,5 +1,7 @@
 {#- The AR sub-ledger, one row per (company_code, entry_id): valid lines only,
     re-deliveries resolved, amounts signed, due dates completed. -#}
+{{ config(materialized='table') }}
+
 with
 
 lines as (

@@ -1,5 +1,8 @@
 {#- Every landed ledger record, typed, with what is wrong with it. Valid rows
     go on to stg_ledger__entries, the others to the quarantine. -#}
+{#- Parsed once and kept: the entries and the quarantine both read it. -#}
+{{ config(materialized='table') }}
+
 with
 
 source as (

@@ -1,0 +1,171 @@
+"""Benchmark: full build versus the cost of reading the data once, at several sizes.
+
+    .venv/bin/python bench/run_bench.py --sizes 100000 1000000 10000000 --runs 3
+
+For each size (3 years of history, weekly dunning extracts, customers scaled by the
+generator), it measures, as medians of --runs runs:
+  - floor: DuckDB reading the ledger files once (count(*) and sum(debit - credit));
+  - full build: `arw build` (landing, dbt models, no tests) wall time and peak RSS;
+  - the ratio build / floor;
+and on the largest size, the time of every query of analyses/ (the dashboard's
+starting points). Results go to bench/results.md and bench/results.json with the
+machine description. Figures are measurements, not timed tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import duckdb
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from ar_warehouse.build import run_dbt  # noqa: E402
+
+BENCH_DIR = ROOT / "bench"
+DATA_DIR = Path(os.environ.get("AR_BENCH_DATA", ROOT / "build" / "bench"))
+START, END = "2023-11-01", "2026-10-31"
+
+
+def machine() -> dict:
+    mem_gb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 1024 ** 3
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return {"cores": os.cpu_count(), "memory_gb": round(mem_gb, 1), "cpu": cpu, "python": platform.python_version(),
+            "duckdb": duckdb.__version__, "platform": platform.platform()}
+
+
+def landing_for(lines: int) -> Path:
+    folder = DATA_DIR / f"landing_{lines}"
+    if not (folder / "ledger").is_dir():
+        subprocess.run([sys.executable, "-m", "ar_warehouse.cli", "generate", "--out", str(folder), "--lines",
+                        str(lines), "--start", START, "--end", END, "--dialects", "comma"], check=True, cwd=ROOT)
+    return folder
+
+
+def floor_seconds(landing: Path) -> tuple[float, int, str]:
+    """DuckDB reading every ledger file once: the cost below which no build can go."""
+    con = duckdb.connect()
+    t0 = time.perf_counter()
+    count, total = con.execute(f"""
+        select count(*), sum(coalesce(try_cast(debit as decimal(18, 2)), 0)
+                             - coalesce(try_cast(credit as decimal(18, 2)), 0))
+        from read_csv('{landing}/ledger/*.csv', all_varchar = true, header = true, union_by_name = true)""").fetchone()
+    return time.perf_counter() - t0, count, str(total)
+
+
+def timed(cmd: list[str], env: dict) -> tuple[float, float]:
+    """Wall seconds and peak RSS (GB, largest process of the tree) of a command."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    t0 = time.perf_counter()
+    result = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
+    seconds = time.perf_counter() - t0
+    if result.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd)} failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    # ru_maxrss of children is the max over every waited-for descendant; it only grows,
+    # so sizes are run from small to large and each figure is the max so far.
+    return seconds, max(peak, before) / 1024 ** 2
+
+
+def model_profile(top: int = 8) -> list[tuple[str, float]]:
+    results = json.loads((ROOT / "target" / "run_results.json").read_text())["results"]
+    rows = sorted(((r["unique_id"].split(".")[-1], r["execution_time"]) for r in results), key=lambda x: -x[1])
+    return [(name, round(t, 2)) for name, t in rows[:top]]
+
+
+def bi_queries(warehouse: Path, repeats: int = 5) -> list[tuple[str, float, int]]:
+    result = run_dbt(["compile", "--select", "resource_type:analysis"], warehouse, quiet=True)
+    if result.returncode != 0:
+        raise RuntimeError(result.stdout[-3000:])
+    compiled = ROOT / "target" / "compiled" / "ar_warehouse" / "analyses"
+    con = duckdb.connect(str(warehouse), read_only=True)
+    out = []
+    for path in sorted(compiled.glob("*.sql")):
+        sql = path.read_text()
+        times, rows = [], 0
+        for _ in range(repeats):
+            t0 = time.perf_counter()
+            rows = len(con.execute(sql).fetchall())
+            times.append(time.perf_counter() - t0)
+        out.append((path.stem, round(statistics.median(times) * 1000, 1), rows))
+    con.close()
+    return out
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000, 10_000_000])
+    ap.add_argument("--runs", type=int, default=3, help="runs per size (medians); the largest size runs once")
+    args = ap.parse_args()
+    env = dict(os.environ, DBT_SEND_ANONYMOUS_USAGE_STATS="false")
+    results = {"measured_at": datetime.now(timezone.utc).isoformat(timespec="seconds"), "machine": machine(),
+               "history": f"{START} to {END}", "sizes": []}
+    for lines in sorted(args.sizes):
+        landing = landing_for(lines)
+        runs = 1 if lines == max(args.sizes) and len(args.sizes) > 1 else args.runs
+        floors, builds, peaks = [], [], []
+        for _ in range(runs):
+            f, count, total = floor_seconds(landing)
+            floors.append(f)
+            warehouse = DATA_DIR / f"warehouse_{lines}" / "ar.duckdb"
+            seconds, peak = timed([sys.executable, "-m", "ar_warehouse.cli", "build", "--landing", str(landing),
+                                   "--warehouse", str(warehouse), "--skip-tests"], env)
+            builds.append(seconds)
+            peaks.append(peak)
+        entry = {"ledger_lines": count, "ledger_sum": total, "runs": runs,
+                 "floor_s": round(statistics.median(floors), 2),
+                 "full_build_s": round(statistics.median(builds), 1),
+                 "peak_rss_gb": round(max(peaks), 2),
+                 "ratio_build_floor": round(statistics.median(builds) / statistics.median(floors), 1),
+                 "profile": model_profile()}
+        if lines == max(args.sizes):
+            entry["bi_queries_ms"] = bi_queries(warehouse)
+        results["sizes"].append(entry)
+        print(json.dumps(entry, indent=1))
+    (BENCH_DIR / "results.json").write_text(json.dumps(results, indent=2) + "\n")
+    write_markdown(results)
+    return 0
+
+
+def write_markdown(results: dict) -> None:
+    m = results["machine"]
+    lines = ["# Benchmark results", "",
+             f"Measured {results['measured_at']} on {m['cores']} cores, {m['memory_gb']} GB ({m['cpu']}), "
+             f"Python {m['python']}, DuckDB {m['duckdb']}. History {results['history']}, weekly snapshots.",
+             "Command: `.venv/bin/python bench/run_bench.py` (see its docstring). Medians of the runs shown.", "",
+             "| ledger lines | runs | floor (read once) s | full build s | build / floor | peak RSS GB |",
+             "|---:|---:|---:|---:|---:|---:|"]
+    for s in results["sizes"]:
+        lines.append(f"| {s['ledger_lines']:,} | {s['runs']} | {s['floor_s']} | {s['full_build_s']} | "
+                     f"{s['ratio_build_floor']} | {s['peak_rss_gb']} |")
+    lines += ["", "Most expensive models of each size (seconds, from dbt's run_results.json):", ""]
+    for s in results["sizes"]:
+        lines.append(f"- {s['ledger_lines']:,} lines: " + ", ".join(f"{n} {t}" for n, t in s["profile"]))
+    for s in results["sizes"]:
+        if "bi_queries_ms" in s:
+            lines += ["", f"BI queries of `analyses/` on the {s['ledger_lines']:,}-line warehouse "
+                          "(median of 5, milliseconds):", "", "| query | ms | rows |", "|---|---:|---:|"]
+            lines += [f"| {q} | {ms} | {rows} |" for q, ms, rows in s["bi_queries_ms"]]
+    (BENCH_DIR / "results.md").write_text("\n".join(lines) + "\n")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
