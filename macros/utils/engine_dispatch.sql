@@ -47,3 +47,10 @@
 {% macro default__ar_try_cast_date(expr) -%}
     {{ dbt.safe_cast(expr, api.Column.translate_type('date')) }}
 {%- endmacro %}
+
+{#- dbt-duckdb has no safe_cast of its own: dbt's default is a plain cast,
+    which fails the whole build on an impossible date instead of
+    quarantining the row -#}
+{% macro duckdb__ar_try_cast_date(expr) -%}
+    try_cast({{ expr }} as date)
+{%- endmacro %}
