@@ -1,11 +1,13 @@
 """A small hand-made FEC story, exported twice, built with a customer master and a CSV ledger of another company.
 
-Company 123456789, fiscal year closing 31 Dec 2023 (amounts in euros):
+Company 123456789, fiscal year closing 31 Dec 2023 (amounts in euros; master terms: C1 45 days,
+C2 60 days):
   C1  opening item 500 (à nouveaux, 1 Jan) paid by RG1 on 5 Feb, lettered AA (balanced);
       F1 1,200 on 10 Jan, RG2 700 on 10 Feb: lettered AB only in the second export (unbalanced,
-      500 stays open on F1); the second export also gives F1 a DateEcheance of 28 Feb.
-  C2  F2 300 on 15 Jan (terms 60 days in the master), credit note AV1 50 on 20 Jan, RG3 250 on
-      1 Mar (second export only), all three lettered AC there (balanced).
+      500 stays open on F1); the second export also gives F1 a DateEcheance of 28 Feb, which
+      wins over C1's terms.
+  C2  F2 300 on 15 Jan, credit note AV1 50 on 20 Jan, RG3 250 on 1 Mar (second export only), all
+      three lettered AC there (balanced).
   --  OD1 10 on 15 Feb on account 411000 without auxiliary account: the account is the customer.
   A sale line dated 30 Feb is quarantined (in both exports); a supplier line with the same bad
   date is out of the AR scope and is only counted.
@@ -75,7 +77,7 @@ def built(tmp_path_factory):
     write_csv(landing / "fec/123456789FEC20231231.txt", HEADER, first_export(), delimiter="\t", bom=True)
     write_csv(landing / "fec/123456789FEC20231231_2.txt", HEADER + ["DateEcheance"], second_export(),
               delimiter="|", encoding="cp1252", newline="\r\n")
-    write_csv(landing / "customers/customers.csv", ["customer_code", "payment_terms_days"], [["C2", "60"]])
+    write_csv(landing / "customers/customers.csv", ["customer_code", "payment_terms_days"], [["C1", "45"], ["C2", "60"]])
     write_csv(landing / "ledger/ledger.csv", ["company_code", "entry_id", "customer_code", "document_number",
                                               "document_type", "posting_date", "debit"],
               [["FR01", "E1", "K1", "FA1", "FA", "2023-02-01", "99.00"]])
@@ -108,10 +110,10 @@ def test_due_dates_from_the_due_date_column_else_the_master_terms_else_the_defau
         select document_number, due_date::varchar, due_date_source from staging.stg_ledger__entries
         where company_code = '123456789' and amount > 0 order by document_number""")
     assert rows == [
-        ("F1", "2023-02-28", "export"),          # DateEcheance wins
-        ("F2", "2023-03-16", "customer_terms"),  # 15 Jan + 60 days (customer master)
-        ("OD1", "2023-03-17", "default_terms"),  # 15 Feb + 30 days
-        ("RAN", "2023-01-31", "default_terms"),  # opening item: its piece date 1 Jan + 30 days
+        ("F1", "2023-02-28", "export"),           # DateEcheance wins over C1's 45 days
+        ("F2", "2023-03-16", "customer_terms"),   # 15 Jan + 60 days (customer master)
+        ("OD1", "2023-03-17", "default_terms"),   # 15 Feb + 30 days (account 411000 is in no master)
+        ("RAN", "2023-02-15", "customer_terms"),  # opening item: its piece date 1 Jan + 45 days
     ]
 
 
