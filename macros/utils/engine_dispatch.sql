@@ -65,3 +65,4 @@
 {% macro duckdb__ar_try_cast_date(expr) -%}
     try_cast({{ expr }} as date)
 {%- endmacro %}
+

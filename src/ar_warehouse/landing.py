@@ -1,7 +1,7 @@
 """Land exported files into raw, all-text tables, exactly as the landing contract says.
 
-Every file of `<landing>/ledger`, `<landing>/dunning` and `<landing>/customers`
-is read. The dialect is detected per file, never asked for:
+Every file of `<landing>/ledger`, `<landing>/dunning`, `<landing>/customers`
+and `<landing>/fec` is read. The dialect is detected per file, never asked for:
 
 * encoding: UTF-8 (with or without BOM) or Windows-1252. A file that is not
   valid UTF-8 but contains valid UTF-8 multi-byte sequences is UTF-8 with a
@@ -10,6 +10,13 @@ is read. The dialect is detected per file, never asked for:
 * delimiter: `,`, `;`, tab or `|`, from the header line;
 * header names: case-insensitive, surrounding spaces ignored, any order;
   unknown columns are ignored (and recorded in `landing.landed_files`).
+
+`fec/` holds French legal ledger exports (FEC, article A47 A-1 of the LPF):
+tab- or pipe-separated, no quoting (a `"` in a label is a character, not a
+quote), the standard column names (`JournalCode`, `CompteNum`, ...) plus the
+extra columns some software adds. The company and the fiscal year's closing
+date come from the legal file name `<SIREN>FEC<YYYYMMDD>.txt`; mapping the
+lines to ledger lines is the staging models' job (models/staging/fec/).
 
 Typing (dates, decimals, codes) is NOT done here: it belongs to the staging
 models, so that every bad value ends up in quarantine with its reason instead
@@ -62,6 +69,21 @@ class SourceSpec:
     one_of: tuple[tuple[str, ...], ...] = ()
     # a required column that may instead come from the file name (`*_YYYY-MM-DD.csv`)
     file_name_date_column: str | None = None
+    # other header names (normalised) accepted for a column
+    aliases: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # whether `"` quotes fields (CSV) or is an ordinary character (FEC)
+    quoting: bool = True
+    # the legal FEC file name gives the company (SIREN) and the closing date
+    fec_file_name: bool = False
+
+    def column_for(self, header_name: str) -> str | None:
+        """The landing column a (normalised) header name feeds, if any."""
+        if header_name in self.columns:
+            return header_name
+        for column, names in self.aliases:
+            if header_name in names:
+                return column
+        return None
 
 
 LEDGER = SourceSpec(
@@ -101,7 +123,32 @@ CUSTOMERS = SourceSpec(
     required=("customer_code",),
 )
 
-SOURCES: tuple[SourceSpec, ...] = (LEDGER, DUNNING, CUSTOMERS)
+# The French legal ledger export: the 18 standard columns, the 4 extra ones of
+# the cash-basis variant (DateRglt, ModeRglt, NatOp, IdClient), a due date and a
+# company column when the software adds them. Required: what the mapping to
+# ledger lines needs (models/staging/fec/); a file without CompAuxNum is still
+# a FEC (the customer is then the account number).
+FEC = SourceSpec(
+    name="fec",
+    folder="fec",
+    table="fec_lines",
+    columns=(
+        "journalcode", "journallib", "ecriturenum", "ecrituredate", "comptenum", "comptelib",
+        "compauxnum", "compauxlib", "pieceref", "piecedate", "ecriturelib", "debit", "credit",
+        "ecriturelet", "datelet", "validdate", "montantdevise", "idevise",
+        "daterglt", "moderglt", "natop", "idclient", "dateecheance", "company_code",
+    ),
+    required=("journalcode", "ecriturenum", "ecrituredate", "comptenum", "pieceref", "debit", "credit",
+              "ecriturelet"),
+    aliases=(
+        ("dateecheance", ("date_echeance", "dateech", "echeance", "dateecheancereglement")),
+        ("company_code", ("siren", "codesociete")),
+    ),
+    quoting=False,
+    fec_file_name=True,
+)
+
+SOURCES: tuple[SourceSpec, ...] = (LEDGER, DUNNING, CUSTOMERS, FEC)
 
 LINEAGE_COLUMNS = (
     ("source_file", "varchar"),
@@ -111,8 +158,14 @@ LINEAGE_COLUMNS = (
     ("structure_error", "varchar"),
     ("loaded_at", "timestamp"),
 )
+# FEC only: the company (SIREN) read from the legal file name
+FEC_LINEAGE_COLUMNS = (("file_name_company_code", "varchar"),)
 
 FILE_NAME_DATE = re.compile(r"_(\d{4}-\d{2}-\d{2})\.[^.]+$")
+# `<SIREN>FEC<YYYYMMDD>.txt`: the company is what comes before FEC (nine digits
+# by law, but any letters and digits are taken), the date is the closing date
+# of the fiscal year; whatever follows it (` (1)`, `_v2`, the extension) is free
+FEC_FILE_NAME = re.compile(r"^([0-9A-Za-z]+)FEC(\d{4})(\d{2})(\d{2})(?!\d)", re.IGNORECASE)
 VALID_UTF8_MULTIBYTE = re.compile(
     rb"[\xC2-\xDF][\x80-\xBF]|[\xE0-\xEF][\x80-\xBF]{2}|[\xF0-\xF4][\x80-\xBF]{3}"
 )
@@ -141,6 +194,7 @@ class LandedFile:
     missing_optional_columns: list[str]
     file_name_date: str | None
     has_replacement_chars: bool
+    file_name_company_code: str | None = None
     text: str | None = field(default=None, repr=False)  # decoded text when not plain UTF-8
     parser: str = ""
     row_count: int = 0
@@ -159,6 +213,8 @@ class LandingReport:
         parts = []
         for spec in SOURCES:
             n_files = sum(1 for f in self.files if f.source == spec.name)
+            if spec is FEC and not n_files:
+                continue
             parts.append(f"{spec.name}: {self.rows(spec.name)} rows from {n_files} files")
         return "; ".join(parts)
 
@@ -214,14 +270,23 @@ def sniff_file(spec: SourceSpec, path: Path) -> LandedFile:
     problems = []
     positions: dict[str, int] = {}
     for i, name in enumerate(header):
-        if name in spec.columns:
-            if name in positions:
-                problems.append(f"{spec.folder}/{rel}: column '{name}' appears twice in the header")
-            positions.setdefault(name, i)
+        column = spec.column_for(name)
+        if column is not None:
+            if column in positions:
+                twice = (f"'{name}'" if name == column
+                         else f"'{column}' (as '{header[positions[column]]}' and '{name}')")
+                problems.append(f"{spec.folder}/{rel}: column {twice} appears twice in the header")
+            positions.setdefault(column, i)
     file_name_date = None
+    file_name_company_code = None
     if spec.file_name_date_column:
         m = FILE_NAME_DATE.search(rel)
         file_name_date = m.group(1) if m else None
+    if spec.fec_file_name:
+        m = FEC_FILE_NAME.match(rel)
+        if m:
+            file_name_company_code = m.group(1)
+            file_name_date = f"{m.group(2)}-{m.group(3)}-{m.group(4)}"
     for col in spec.required:
         if col in positions:
             continue
@@ -251,10 +316,11 @@ def sniff_file(spec: SourceSpec, path: Path) -> LandedFile:
         decimal_separator="." if delimiter == "," else ",",
         header=header,
         column_positions=positions,
-        ignored_columns=[h for h in header if h not in spec.columns],
+        ignored_columns=[h for h in header if spec.column_for(h) is None],
         missing_optional_columns=[c for c in spec.columns if c not in positions],
         file_name_date=file_name_date,
         has_replacement_chars=REPLACEMENT_CHAR in text,
+        file_name_company_code=file_name_company_code,
         text=None if plain_utf8 else text,
     )
 
@@ -279,11 +345,38 @@ def sniff_landing(landing_dir: Path) -> list[LandedFile]:
                 sniffed.append(sniff_file(spec, path))
             except LandingError as exc:
                 problems.append(str(exc))
+    problems += _fec_fiscal_year_problems(sniffed)
     if problems:
         raise LandingError("\n".join(problems))
-    if not any(f.source == LEDGER.name for f in sniffed):
-        raise LandingError(f"{landing_dir}: no ledger file found in {LEDGER.folder}/")
+    if not any(f.source in (LEDGER.name, FEC.name) for f in sniffed):
+        raise LandingError(f"{landing_dir}: no ledger file found in {LEDGER.folder}/ nor a FEC file in "
+                           f"{FEC.folder}/")
     return sniffed
+
+
+def _fec_fiscal_year_problems(files: list[LandedFile]) -> list[str]:
+    """Several fiscal years of one company would count the open items twice.
+
+    A FEC's opening journal (à nouveaux) restates what was open at the end of
+    the previous fiscal year: landing that year's FEC too would put every item
+    open at the year end in the books twice. Two files of one company with the
+    same closing date are re-exports of the same books (their lines are
+    de-duplicated); two closing dates are refused.
+    """
+    closing_dates: dict[str, dict[str, list[str]]] = {}
+    for f in files:
+        if f.source == FEC.name and f.file_name_company_code and f.file_name_date:
+            by_date = closing_dates.setdefault(f.file_name_company_code, {})
+            by_date.setdefault(f.file_name_date, []).append(f.source_file)
+    problems = []
+    for company, by_date in sorted(closing_dates.items()):
+        if len(by_date) > 1:
+            names = ", ".join(name for date in sorted(by_date) for name in by_date[date])
+            problems.append(
+                f"{FEC.folder}/: company {company} has FEC files of several fiscal years ({names}); land only "
+                f"the latest one: its opening entries (à nouveaux) already carry the items left open by the "
+                f"earlier years, which would otherwise be counted twice")
+    return problems
 
 
 # --------------------------------------------------------------------------- loading
@@ -298,7 +391,8 @@ def _sql_str(value: str | None) -> str:
 def create_landing_tables(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(f"create schema if not exists {LANDING_SCHEMA}")
     for spec in SOURCES:
-        cols = [f"{c} varchar" for c in spec.columns] + [f"{n} {t}" for n, t in LINEAGE_COLUMNS]
+        lineage = LINEAGE_COLUMNS + (FEC_LINEAGE_COLUMNS if spec.fec_file_name else ())
+        cols = [f"{c} varchar" for c in spec.columns] + [f"{n} {t}" for n, t in lineage]
         con.execute(f"create or replace table {LANDING_SCHEMA}.{spec.table} ({', '.join(cols)})")
     con.execute(f"""
         create or replace table {LANDING_SCHEMA}.landed_files (
@@ -333,6 +427,8 @@ def _projection(spec: SourceSpec, f: LandedFile, names: list[str], loaded_at: da
         f"{structure_error_sql} as structure_error",
         f"'{loaded_at.isoformat(sep=' ')}'::timestamp as loaded_at",
     ]
+    if spec.fec_file_name:
+        exprs.append(f"{_sql_str(f.file_name_company_code)} as file_name_company_code")
     return ",\n    ".join(exprs)
 
 
@@ -340,11 +436,12 @@ def _load_fast(con: duckdb.DuckDBPyConnection, spec: SourceSpec, f: LandedFile, 
                loaded_at: datetime) -> int:
     names = [f"c{i}" for i in range(len(f.header))]
     columns = "{" + ", ".join(f"'{n}': 'VARCHAR'" for n in names) + "}"
+    quote = "'\"'" if spec.quoting else "''"
     con.execute(f"""
         create or replace temp table _landing_file as
         select * from read_csv({_sql_str(str(source_path))},
             header = false, skip = 1, auto_detect = false, columns = {columns},
-            delim = {_sql_str(f.delimiter)}, quote = '"', escape = '"',
+            delim = {_sql_str(f.delimiter)}, quote = {quote}, escape = {quote},
             strict_mode = true, max_line_size = {MAX_FIELD_BYTES})""")
     select = _projection(spec, f, names, loaded_at, "rowid + 2", "null::varchar")
     con.execute(f"insert into {LANDING_SCHEMA}.{spec.table} select\n    {select}\nfrom _landing_file")
@@ -357,8 +454,11 @@ def _load_exact(con: duckdb.DuckDBPyConnection, spec: SourceSpec, f: LandedFile,
                 loaded_at: datetime) -> int:
     """Python csv parser: every record lands, a malformed one with its structure error."""
     width = len(f.header)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=f.delimiter, quotechar='"',
-                        doublequote=True, strict=False)
+    if spec.quoting:
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=f.delimiter, quotechar='"',
+                            doublequote=True, strict=False)
+    else:
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=f.delimiter, quoting=csv.QUOTE_NONE)
     columns: list[list[str | None]] = [[] for _ in range(width)]
     row_numbers: list[int] = []
     errors: list[str | None] = []

@@ -52,10 +52,11 @@ def summary_lines(warehouse: Path) -> list[str]:
         status = "ties to the cent" if Decimal(ledger) == total else "DOES NOT TIE"
         out.append(f"  Ledger balance as of {as_of}: {_money(ledger).strip()} -> {status} "
                    f"(difference {Decimal(ledger) - total})")
+        out += _fec_lines(con)
         if _exists(con, "marts", "fct_ar_kpis_monthly"):
             out.append("")
             out.append("KPIs of the latest 3 months, per company (days; CEI in %):")
-            out.append(f"  {'company':<8} {'month end':<11} {'complete':<9} {'AR balance':>16} {'DSO count-back':>15} "
+            out.append(f"  {'company':<10} {'month end':<11} {'complete':<9} {'AR balance':>16} {'DSO count-back':>15} "
                        f"{'DSO standard':>13} {'DSO avg bal.':>13} {'BPDSO':>7} {'ADD':>7} {'CEI %':>7}")
             for r in con.execute("""
                 select company_code, month_end_date, is_complete, ar_balance, dso_countback, dso_standard,
@@ -65,7 +66,7 @@ def summary_lines(warehouse: Path) -> list[str]:
                 order by company_code, month_end_date desc""").fetchall():
                 def fmt(v, w):
                     return f"{v:>{w}.1f}" if v is not None else f"{'n/a':>{w}}"
-                out.append(f"  {r[0]:<8} {str(r[1]):<11} {str(r[2]).lower():<9} {_money(r[3])} {fmt(r[4], 15)} "
+                out.append(f"  {r[0]:<10} {str(r[1]):<11} {str(r[2]).lower():<9} {_money(r[3])} {fmt(r[4], 15)} "
                            f"{fmt(r[5], 13)} {fmt(r[6], 13)} {fmt(r[7], 7)} {fmt(r[8], 7)} {fmt(r[9], 7)}")
         if _exists(con, "marts", "fct_ar_collection_monthly"):
             r = con.execute("""
@@ -89,6 +90,58 @@ def summary_lines(warehouse: Path) -> list[str]:
         return out
     finally:
         con.close()
+
+
+def _fec_lines(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Per FEC file: where its lines went, and whether the latest aged balance ties to it."""
+    if not _exists(con, "intermediate", "int_fec__files"):
+        return []
+    rows = con.execute("""
+        with files as (
+            select *, row_number() over (partition by company_code order by source_file desc) as recency
+            from intermediate.int_fec__files
+        ),
+        file_balances as (
+            select company_code, source_file, sum(coalesce(debit, 0) - coalesce(credit, 0)) as balance
+            from staging.stg_ledger__lines
+            where source_name = 'fec' and problem_count = 0
+              and posting_date <= (select as_of_date from intermediate.int_calendar__as_of)
+            group by company_code, source_file
+        ),
+        aged as (
+            select company_code, sum(balance) as balance from marts.fct_ar_aged_balance_weekly
+            where is_latest group by company_code
+        ),
+        csv_companies as (
+            select distinct company_code from staging.stg_ledger__lines where source_name = 'ledger'
+        )
+        select files.company_code, files.source_file, files.landed_lines, files.receivable_lines,
+               files.out_of_scope_lines, files.quarantined_lines, files.customer_count,
+               coalesce(file_balances.balance, 0), coalesce(aged.balance, 0),
+               files.recency, csv_companies.company_code is not null,
+               first(files.source_file) over (partition by files.company_code order by files.recency)
+        from files
+        left join file_balances using (company_code, source_file)
+        left join aged using (company_code)
+        left join csv_companies using (company_code)
+        order by files.source_file""").fetchall()
+    if not rows:
+        return []
+    out = ["", "FEC files (fec/): lines on receivable accounts, and the latest aged balance against the file:"]
+    for (company, name, landed, receivable, out_of_scope, quarantined, customers, file_balance, aged_balance,
+         recency, with_csv, latest_name) in rows:
+        if recency > 1:
+            status = f"superseded by the later export {latest_name}"
+        elif with_csv:
+            status = "company also in ledger/: see the ledger tie-out above"
+        elif Decimal(file_balance) == Decimal(aged_balance):
+            status = "ties to the cent"
+        else:
+            status = f"DOES NOT TIE (aged balance {_money(aged_balance).strip()})"
+        out.append(f"  {name} (company {company}): {landed} lines, {receivable} on receivable accounts "
+                   f"({customers} customers, {quarantined} quarantined), {out_of_scope} out of the AR scope")
+        out.append(f"      receivable balance {_money(file_balance).strip()} -> {status}")
+    return out
 
 
 def print_summary(warehouse: Path) -> int:

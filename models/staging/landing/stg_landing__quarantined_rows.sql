@@ -3,15 +3,17 @@
     staging model or here (tests/dbt/assert_landed_rows_are_conserved.sql). -#}
 {{ config(materialized='table') }}
 
+{#- (source name expression, model): ledger lines carry their landing folder
+    (ledger or fec) -#}
 {%- set sources = [
-    ('ledger', 'stg_ledger__lines'),
-    ('dunning', 'stg_dunning__extract_rows'),
-    ('customers', 'stg_customers__master_rows'),
+    ('source_name', 'stg_ledger__lines'),
+    ("'dunning'", 'stg_dunning__extract_rows'),
+    ("'customers'", 'stg_customers__master_rows'),
 ] %}
 
 {% for source_name, model in sources %}
 select
-    '{{ source_name }}' as source_name,
+    {{ source_name }} as source_name,
     source_file,
     source_row_number,
     problem_column as column_name,

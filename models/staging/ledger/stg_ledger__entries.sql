@@ -144,6 +144,7 @@ select
     lettering_date,
     reference,
     delivery_count,
+    source_name,
     source_file,
     source_row_number,
     loaded_at

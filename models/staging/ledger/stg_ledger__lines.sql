@@ -1,12 +1,38 @@
 {#- Every landed ledger record, typed, with what is wrong with it. Valid rows
-    go on to stg_ledger__entries, the others to the quarantine. -#}
-{#- Parsed once and kept: the entries and the quarantine both read it. -#}
+    go on to stg_ledger__entries, the others to the quarantine. The CSV
+    exports of ledger/ and the receivable lines of the FEC exports of fec/
+    (already shaped as ledger lines by stg_fec__ledger_lines) are typed here
+    together: one set of rules for both. -#}
+{%- set ledger_columns = [
+    'company_code', 'entry_id', 'customer_code', 'customer_name', 'document_number', 'document_type',
+    'posting_date', 'document_date', 'due_date', 'debit', 'credit', 'currency', 'amount_currency',
+    'lettering_code', 'lettering_date', 'reference',
+    'source_file', 'source_row_number', 'file_name_date', 'encoding_error_column', 'structure_error',
+    'loaded_at',
+] %}
+
 {{ config(materialized='table') }}
 
 with
 
-source as (
+ledger_exports as (
     select * from {{ source('landing', 'ledger_lines') }}
+),
+
+fec_exports as (
+    select * from {{ ref('stg_fec__ledger_lines') }}
+),
+
+source as (
+    select
+        'ledger' as source_name,
+        {{ ledger_columns | join(',\n        ') }}
+    from ledger_exports
+    union all
+    select
+        'fec' as source_name,
+        {{ ledger_columns | join(',\n        ') }}
+    from fec_exports
 ),
 
 document_type_codes as (
@@ -15,6 +41,7 @@ document_type_codes as (
 
 cleaned as (
     select
+        source_name,
         source_file,
         source_row_number,
         loaded_at,
