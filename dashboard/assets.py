@@ -370,8 +370,9 @@ class Chart:
 
 def big_number(key, title, dataset, met, fmt, description, filters=None, subtitle="", adhoc=()):
     params = {"metric": met, "adhoc_filters": list(adhoc), "header_font_size": 0.4,
+              "force_timestamp_formatting": fmt == "SMART_NUMBER",
               "subheader_font_size": 0.15, "y_axis_format": fmt, "subtitle": subtitle,
-              "time_format": "smart_date"}
+              "time_format": "%d/%m/%Y"}
     c = Chart(key, title, dataset, "big_number_total", description, params)
     if filters is not None:
         c.filters = filters
@@ -516,6 +517,7 @@ WEEK_COMPARE_COLUMNS = {
 }
 
 NO_FILTER_BUT_COMPANY = ("company_code",)
+LAST_TWO_WEEKS = sql_filter("week_rank <= 2")
 
 
 def charts(dims: Dims) -> list[Chart]:
@@ -525,6 +527,12 @@ def charts(dims: Dims) -> list[Chart]:
     this_month = eq_filter("is_complete", False)
     return [
         # ---- headline figures ------------------------------------------------------------
+        big_number("as_of_date", "Date d'arrêté", "aged_balance",
+                   metric("Date d'arrêté", "MAX(snapshot_date)"), "SMART_NUMBER",
+                   subtitle="dernière photo hebdomadaire", filters=(),
+                   description="The as-of date of the warehouse: the latest snapshot date of "
+                               "fct_ar_aged_balance_weekly (the week's figures are as of that "
+                               "day's end); the filters do not apply."),
         big_number("kpi_balance", "Encours clients", "aged_balance",
                    metric("Encours", "SUM(balance)"), EUR, subtitle="solde à la date d'arrêté",
                    adhoc=[latest],
@@ -568,7 +576,7 @@ def charts(dims: Dims) -> list[Chart]:
         agg_table("outstanding_by_bucket_week", "Balance âgée – cette semaine et la précédente",
                   "outstanding_26w", ["age_bucket_label"], week_compare_metrics("outstanding_amount"),
                   sort_metric=metric("Ordre", "MIN(age_bucket_order)"), sort_desc=False,
-                  column_config=WEEK_COMPARE_COLUMNS,
+                  adhoc=[LAST_TWO_WEEKS], column_config=WEEK_COMPARE_COLUMNS,
                   description="Outstanding by age bucket at the latest snapshot and the one "
                               "before, and the change (fct_ar_outstanding_weekly)."),
         timeseries_bar("outstanding_by_status_26w", "Encours par statut de relance – 26 semaines",
@@ -581,7 +589,7 @@ def charts(dims: Dims) -> list[Chart]:
                   "outstanding_26w", ["dunning_status_label"],
                   week_compare_metrics("outstanding_amount"),
                   sort_metric=metric("Ordre", "MIN(dunning_status_order)"), sort_desc=False,
-                  column_config=WEEK_COMPARE_COLUMNS,
+                  adhoc=[LAST_TWO_WEEKS], column_config=WEEK_COMPARE_COLUMNS,
                   description="Outstanding by dunning status at the latest snapshot and the one "
                               "before, and the change (fct_ar_outstanding_weekly)."),
         timeseries_bar("blocked_by_cause_26w", "Encours bloqué par cause – 26 semaines",
@@ -596,7 +604,7 @@ def charts(dims: Dims) -> list[Chart]:
                   "outstanding_26w", ["blocking_cause_label"],
                   week_compare_metrics("outstanding_amount"),
                   sort_metric=metric("Ordre", "MIN(blocking_cause_order)"), sort_desc=False,
-                  column_config=WEEK_COMPARE_COLUMNS,
+                  adhoc=[LAST_TWO_WEEKS], column_config=WEEK_COMPARE_COLUMNS,
                   description="Outstanding by blocking cause at the latest snapshot and the one "
                               "before, and the change (fct_ar_outstanding_weekly)."),
         # ---- cash and collection ------------------------------------------------------------
@@ -716,24 +724,24 @@ def charts(dims: Dims) -> list[Chart]:
 # Dashboard layout and filters
 # --------------------------------------------------------------------------------------------
 
-LAYOUT = [  # rows: (markdown header | [(chart key, width, height)])
-    ("md", "intro"),
+LAYOUT = [  # rows of (chart key, width, height) or ("md", text, width, height); width in 12ths
+    [("md", "intro", 9, 17), ("as_of_date", 3, 17)],
     [("kpi_balance", 2, 24), ("kpi_overdue", 2, 24), ("kpi_overdue_share", 2, 24),
      ("kpi_balance_change", 2, 24), ("kpi_collection_rate", 2, 24), ("kpi_over_limit", 2, 24)],
-    ("md", "## Encours et balance âgée"),
+    [("md", "## Encours et balance âgée", 12, 8)],
     [("outstanding_by_bucket_26w", 8, 60), ("outstanding_by_bucket_week", 4, 60)],
     [("outstanding_by_status_26w", 8, 56), ("outstanding_by_status_week", 4, 56)],
     [("blocked_by_cause_26w", 8, 56), ("outstanding_by_cause_week", 4, 56)],
-    ("md", "## Encaissements et recouvrement"),
+    [("md", "## Encaissements et recouvrement", 12, 8)],
     [("cash_receipts_26w", 12, 56)],
     [("collection_by_collector", 5, 56), ("collection_daily", 7, 56)],
     [("due_schedule", 5, 56), ("collection_forecast", 7, 56)],
-    ("md", "## Indicateurs mensuels : DSO, BPDSO, ADD, CEI"),
+    [("md", "## Indicateurs mensuels : DSO, BPDSO, ADD, CEI", 12, 8)],
     [("kpi_dso", 7, 60), ("kpi_bpdso_add", 5, 60)],
     [("kpi_cei", 4, 60), ("kpi_table", 8, 60)],
-    ("md", "## Clients"),
+    [("md", "## Clients", 12, 8)],
     [("top_customers", 12, 110)],
-    [("over_limit", 12, 80)],
+    [("over_limit", 12, 96)],
 ]
 
 INTRO = """Encours, balance âgée, relances, encaissements, recouvrement et indicateurs (DSO, CEI)
@@ -810,16 +818,17 @@ def dashboard_position(chart_list: list[Chart], chart_ids: dict[str, int]) -> di
         pos[row_id] = {"type": "ROW", "id": row_id, "children": [],
                        "parents": ["ROOT_ID", "GRID_ID"],
                        "meta": {"background": "BACKGROUND_TRANSPARENT"}}
-        if isinstance(row, tuple):
-            text = INTRO if row[1] == "intro" else row[1]
-            md_id = f"MARKDOWN-{i:02d}"
-            pos[row_id]["children"].append(md_id)
-            pos[md_id] = {"type": "MARKDOWN", "id": md_id, "children": [],
-                          "parents": ["ROOT_ID", "GRID_ID", row_id],
-                          "meta": {"width": 12, "height": 14 if row[1] == "intro" else 8,
-                                   "code": text}}
-            continue
-        for key, width, height in row:
+        for j, item in enumerate(row):
+            if item[0] == "md":
+                _, text, width, height = item
+                md_id = f"MARKDOWN-{i:02d}-{j}"
+                pos[row_id]["children"].append(md_id)
+                pos[md_id] = {"type": "MARKDOWN", "id": md_id, "children": [],
+                              "parents": ["ROOT_ID", "GRID_ID", row_id],
+                              "meta": {"width": width, "height": height,
+                                       "code": INTRO if text == "intro" else text}}
+                continue
+            key, width, height = item
             chart = by_key[key]
             cid = f"CHART-{key}"
             pos[row_id]["children"].append(cid)

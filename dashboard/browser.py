@@ -44,8 +44,9 @@ def ensure_chromium() -> str:
     env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
     t0 = time.perf_counter()
     subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
-    subprocess.run(["apt-get", "install", "-y", "-qq", "--no-install-recommends", "chromium"],
-                   check=True, env=env, stdout=subprocess.DEVNULL)
+    # Without the recommended extras (printing, audio, mDNS daemons...); with a text font.
+    subprocess.run(["apt-get", "install", "-y", "-qq", "--no-install-recommends", "chromium",
+                    "fonts-liberation"], check=True, env=env, stdout=subprocess.DEVNULL)
     print(f"installed chromium in {time.perf_counter() - t0:.0f} s")
     path = chromium_path()
     if not path:
@@ -182,7 +183,10 @@ CHARTS_JS = """(() => Array.from(document.querySelectorAll('[data-test="chart-gr
   };
 }))()"""
 
-HEIGHT_JS = "Math.max(document.body.scrollHeight, document.documentElement.scrollHeight)"
+# Bottom of the last dashboard component: the screenshot stops there.
+HEIGHT_JS = """Math.ceil(Math.max(...Array.from(document.querySelectorAll(
+  '.dashboard-component-chart-holder')).map((el) => el.getBoundingClientRect().bottom + window.scrollY),
+  600) + 24)"""
 
 
 def open_dashboard(url: str, session_cookie: str, screenshot: Path | None, *,

@@ -5,6 +5,7 @@
     python dashboard/superset_ctl.py stop
     python dashboard/superset_ctl.py status
     python dashboard/superset_ctl.py bundle --out DIR   # write the import bundle as YAML
+    python dashboard/superset_ctl.py screenshot --out docs/dashboard.png   # of the running one
 
 Runs with the Python of Superset's own virtual environment (`make dashboard` creates it from
 dashboard/requirements.lock). Settings, all optional, from the environment:
@@ -312,10 +313,29 @@ def make_bundle(warehouse: Path) -> dict[str, str]:
     return assets.build_bundle(str(warehouse), dims, columns, mart_descriptions())
 
 
+def screenshot(inst: Instance, out: Path) -> int:
+    """The whole dashboard in headless Chromium, as a 256-colour PNG (small enough for docs/)."""
+    import browser
+    from PIL import Image
+
+    raw = out.with_name(out.stem + ".raw.png")
+    report = browser.open_dashboard(inst.dashboard_url, inst.web_session_cookie(), raw,
+                                    expected_charts=len(assets.charts(read_dims_from(inst.warehouse))))
+    problems = report.problems + [f"{c['name']}: {c['error']}" for c in report.charts if c["error"]]
+    image = Image.open(raw).convert("RGB")
+    image.quantize(colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE) \
+        .save(out, optimize=True)
+    raw.unlink()
+    print(f"screenshot {out} ({image.width} x {image.height})")
+    for problem in problems:
+        print(f"  problem: {problem}")
+    return 1 if problems else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("command", choices=["start", "import", "stop", "status", "bundle"])
-    ap.add_argument("--out", type=Path, help="bundle: folder to write the YAML files to")
+    ap.add_argument("command", choices=["start", "import", "stop", "status", "bundle", "screenshot"])
+    ap.add_argument("--out", type=Path, help="bundle: folder for the YAML files; screenshot: PNG file")
     args = ap.parse_args(argv)
     inst = Instance.from_env()
     if args.command == "stop":
@@ -332,6 +352,8 @@ def main(argv: list[str] | None = None) -> int:
             (out / path).write_text(text, encoding="utf-8")
         print(f"bundle written to {out}")
         return 0
+    if args.command == "screenshot":
+        return screenshot(inst, args.out or ROOT / "build" / "dashboard.png")
     if args.command == "start":
         inst.start()
     t0 = time.perf_counter()
