@@ -2,7 +2,7 @@
 
 `build_bundle()` turns the definitions below into a Superset import bundle (the YAML export
 format of `superset export` / `POST /api/v1/assets/import/`), so the same assets can be imported
-into any Superset 6.x. What depends on the warehouse is read from it at provisioning time:
+into another Superset 6.1. What depends on the warehouse is read from it at provisioning time:
 the file's path (the connection, read-only), the column types, and the age buckets, dunning
 statuses and blocking causes (labels, order, colours from `dim_age_buckets`,
 `dim_dunning_statuses`, `dim_blocking_causes`), so a warehouse built with other
@@ -27,7 +27,6 @@ NAMESPACE = uuid.UUID("6f1d7c52-3b0e-4e55-9a67-0c8e1f6d2a41")
 VERSION = "1.0.0"
 
 EUR = "$,.0f"  # with the French D3 locale of superset_config.py: 1 234 567 €
-EUR_CENTS = "$,.2f"
 PCT = ".1%"
 DAYS = ",.1f"
 COUNT = ",d"
@@ -63,6 +62,10 @@ def read_dims(con) -> Dims:
     )
 
 
+def sql_str(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
 def sort_label(order: int, label: str) -> str:
     """Series and categories are sorted by name in Superset: the sort key leads the label."""
     return f"{order}. {label}"
@@ -83,7 +86,6 @@ FORECAST_LINES = [  # code, order, FR label, EN label, colour
     ("behaviour", 2, "Selon les habitudes de paiement", "From payment behaviour", "#3b7dd8"),
     ("uncertain", 3, "Incertain (bloqué)", "Uncertain (blocked)", "#d9534f"),
 ]
-DUE_COLOURS = "#d9534f"
 
 
 # --------------------------------------------------------------------------------------------
@@ -127,7 +129,7 @@ COMMON_VERBOSE = {
 def datasets(dims: Dims) -> dict[str, Dataset]:
     bucket_cols = {b["age_bucket"]: b["label_fr"] for b in dims.buckets}
     none_cause = next(c["label_fr"] for c in dims.causes if c["blocking_cause"] == "none")
-    forecast_case = " ".join(f"when '{code}' then '{sort_label(order, fr)}'"
+    forecast_case = " ".join(f"when {sql_str(code)} then {sql_str(sort_label(order, fr))}"
                              for code, order, fr, _en, _c in FORECAST_LINES)
     items = [
         Dataset(
@@ -231,7 +233,7 @@ main_cause as (
 select
     t.*,
     s.main_dunning_status,
-    coalesce(c.main_blocking_cause, '{none_cause}') as main_blocking_cause,
+    coalesce(c.main_blocking_cause, {sql_str(none_cause)}) as main_blocking_cause,
     t.balance - t.outstanding_cause_none as blocked_amount
 from marts.fct_ar_top_customers as t
 left join main_status as s
@@ -777,11 +779,13 @@ def dashboard_metadata(dims: Dims, chart_list: list[Chart], dsets: dict[str, Dat
     label_colors.update({"1. Règlements lettrés": "#2e8b57", "2. Règlements non lettrés": "#f0ad4e",
                          "Avoirs émis": "#8e44ad", "Recouvré cumulé": "#2e8b57",
                          "Objectif (à recouvrer)": "#3b7dd8", "Reste à recouvrer": "#d9534f",
-                         "Montant": "#3b7dd8", "Encours clients": "#3b7dd8"})
+                         "Montant": "#3b7dd8"})
     filters = []
     for column, name, dataset_key in NATIVE_FILTERS:
+        # Charts on a dataset without the column are out of the filter's scope. Only
+        # `scope.excluded` is given: the importer maps its chart ids to the new ones and the
+        # dashboard derives the charts in scope from it.
         excluded = [chart_ids[c.key] for c in chart_list if column not in c.filters]
-        in_scope = [chart_ids[c.key] for c in chart_list if column in c.filters]
         filters.append({
             "id": native_filter_id(column), "name": name, "filterType": "filter_select",
             "type": "NATIVE_FILTER", "description": "",
@@ -791,7 +795,6 @@ def dashboard_metadata(dims: Dims, chart_list: list[Chart], dsets: dict[str, Dat
                               "sortAscending": True},
             "defaultDataMask": {"extraFormData": {}, "filterState": {}, "ownState": {}},
             "cascadeParentIds": [], "scope": {"rootPath": ["ROOT_ID"], "excluded": excluded},
-            "chartsInScope": in_scope, "tabsInScope": [],
         })
     return {
         "color_scheme": "supersetColors", "label_colors": label_colors,

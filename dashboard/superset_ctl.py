@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import io
-import json
 import os
 import re
 import secrets
@@ -205,6 +204,12 @@ class Instance:
         r = s.post(f"{self.url}/api/v1/security/login", timeout=30,
                    json={"username": self.user, "password": self.password, "provider": "db",
                          "refresh": True})
+        if r.status_code == 401:
+            raise SystemExit(
+                f"Superset refused the login of {self.user!r}: the password (ARW_SUPERSET_PASSWORD, "
+                f"else {self.state_dir / 'admin_password'}) is not the one the metadata DB was "
+                "initialised with; reset it with `superset fab reset-password`, or start afresh "
+                "by deleting the state folder")
         r.raise_for_status()
         s.headers["Authorization"] = f"Bearer {r.json()['access_token']}"
         r = s.get(f"{self.url}/api/v1/security/csrf_token/", timeout=30)
@@ -242,41 +247,9 @@ class Instance:
                    data={"passwords": "{}", "overwrite": "true"})
         if r.status_code != 200:
             raise SystemExit(f"import failed ({r.status_code}): {r.text[:2000]}")
-        return fix_filter_scopes(self, s)
-
-
-def fix_filter_scopes(inst: Instance, s: requests.Session) -> int:
-    """Point each native filter at the charts it applies to, by their ids after the import.
-
-    The importer maps the chart ids of `scope.excluded` to the new ones but not those of
-    `chartsInScope`, which the dashboard reads first: rewrite both from the chart uuids.
-    """
-    r = s.get(f"{inst.url}/api/v1/dashboard/{assets.DASHBOARD_SLUG}", timeout=30)
-    r.raise_for_status()
-    dash = r.json()["result"]
-    r = s.get(f"{inst.url}/api/v1/dashboard/{dash['id']}/charts", timeout=30)
-    r.raise_for_status()
-    uuid_to_id = {}
-    for c in r.json()["result"]:
-        form = c.get("form_data") or {}
-        uuid_to_id[c.get("uuid") or form.get("uuid")] = c["id"]
-    if None in uuid_to_id or not uuid_to_id:  # older API: look the uuids up one by one
-        uuid_to_id = {}
-        for c in r.json()["result"]:
-            detail = s.get(f"{inst.url}/api/v1/chart/{c['id']}", timeout=30).json()["result"]
-            uuid_to_id[detail["uuid"]] = c["id"]
-    chart_list = assets.charts(read_dims_from(inst.warehouse))
-    ids = {c.key: uuid_to_id[c.uuid] for c in chart_list}
-    metadata = json.loads(dash["json_metadata"])
-    for flt in metadata["native_filter_configuration"]:
-        column = flt["targets"][0]["column"]["name"]
-        flt["chartsInScope"] = [ids[c.key] for c in chart_list if column in c.filters]
-        flt["scope"]["excluded"] = [ids[c.key] for c in chart_list if column not in c.filters]
-    r = s.put(f"{inst.url}/api/v1/dashboard/{dash['id']}", timeout=30,
-              json={"json_metadata": json.dumps(metadata)})
-    if r.status_code != 200:
-        raise SystemExit(f"could not set the filter scopes ({r.status_code}): {r.text[:1000]}")
-    return dash["id"]
+        r = s.get(f"{self.url}/api/v1/dashboard/{assets.DASHBOARD_SLUG}", timeout=30)
+        r.raise_for_status()
+        return r.json()["result"]["id"]
 
 
 def read_dims_from(warehouse: Path) -> assets.Dims:
