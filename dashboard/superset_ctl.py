@@ -224,8 +224,9 @@ class Instance:
         token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page, re.S).group(1)
         r = s.post(f"{self.url}/login/", timeout=30, allow_redirects=False,
                    data={"username": self.user, "password": self.password, "csrf_token": token})
-        if "session" not in s.cookies or r.status_code not in (302, 303):
-            raise RuntimeError(f"login failed ({r.status_code})")
+        me = s.get(f"{self.url}/api/v1/me/", timeout=30)  # a refused login redirects too
+        if r.status_code not in (302, 303) or me.status_code != 200:
+            raise RuntimeError(f"the login form refused {self.user!r} ({r.status_code}, {me.status_code})")
         return s.cookies["session"]
 
     def bundle(self) -> dict[str, str]:
