@@ -64,3 +64,40 @@ lock:
 
 clean:
 	rm -rf build target logs warehouse/*.duckdb
+
+# ---- Receivables dashboard in Apache Superset (dashboard/, README "Dashboard") --------------
+# Superset has its own pinned environment, .venv-superset, from dashboard/requirements.lock.
+SS_VENV := .venv-superset
+SS_BIN := $(SS_VENV)/bin
+SS_STAMP := $(SS_VENV)/.installed-$(shell cat dashboard/requirements.lock | cksum | cut -d' ' -f1)
+
+.PHONY: dashboard dashboard-stop dashboard-test dashboard-lock
+
+$(SS_STAMP): dashboard/requirements.lock
+	test -x $(SS_BIN)/python || $(PYTHON) -m venv $(SS_VENV)
+	$(SS_BIN)/python -m pip install --quiet --disable-pip-version-check -r dashboard/requirements.lock
+	rm -f $(SS_VENV)/.installed-*
+	touch $(SS_STAMP)
+
+# Superset on 127.0.0.1:$ARW_SUPERSET_PORT (8088) over $AR_DUCKDB_PATH (warehouse/ar.duckdb,
+# built from the demo data when missing), read-only; imports the dashboard, prints URL and login.
+dashboard: $(SS_STAMP)
+	@if [ -z "$$AR_DUCKDB_PATH" ] && [ ! -f warehouse/ar.duckdb ]; then $(MAKE) demo; fi
+	$(SS_BIN)/python dashboard/superset_ctl.py start
+
+dashboard-stop:
+	@if [ -x $(SS_BIN)/python ]; then $(SS_BIN)/python dashboard/superset_ctl.py stop; \
+	else echo "Superset is not installed (make dashboard)"; fi
+
+# Its own Superset on a free loopback port and a throw-away metadata DB, over the demo warehouse
+# of `make dbt-test` (built when missing): every chart's data against the marts, then the
+# dashboard in headless Chromium (apt-get installs it when missing); screenshot in build/test.
+dashboard-test: $(STAMP) $(SS_STAMP)
+	mkdir -p $(TEST_DIR)
+	test -f $(TEST_DIR)/demo.duckdb || $(BIN)/arw build --landing data/demo/landing --warehouse $(TEST_DIR)/demo.duckdb
+	AR_DUCKDB_PATH=$(TEST_DIR)/demo.duckdb $(SS_BIN)/python -m pytest -q -p no:cacheprovider tests/dashboard
+
+dashboard-lock:
+	$(PYTHON) -m venv build/superset-lock-venv && build/superset-lock-venv/bin/pip install -r dashboard/requirements.in \
+		&& (echo "# Frozen from dashboard/requirements.in (make dashboard-lock); Python 3.11."; \
+		build/superset-lock-venv/bin/pip freeze) > dashboard/requirements.lock

@@ -1,0 +1,933 @@
+"""The receivables dashboard as code: database, datasets, charts and dashboard.
+
+`build_bundle()` turns the definitions below into a Superset import bundle (the YAML export
+format of `superset export` / `POST /api/v1/assets/import/`), so the same assets can be imported
+into another Superset 6.1. What depends on the warehouse is read from it at provisioning time:
+the file's path (the connection, read-only), the column types, and the age buckets, dunning
+statuses and blocking causes (labels, order, colours from `dim_age_buckets`,
+`dim_dunning_statuses`, `dim_blocking_causes`), so a warehouse built with other
+`age_bucket_bounds` gets its own bucket columns and colours on the next `make dashboard`.
+
+Titles are French (the dashboard's readers); every chart's description says in English what it
+reads: the mart, the filters, the formula.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from querycontext import build_query_context
+
+NAMESPACE = uuid.UUID("6f1d7c52-3b0e-4e55-9a67-0c8e1f6d2a41")
+VERSION = "1.0.0"
+
+EUR = "$,.0f"  # with the French D3 locale of superset_config.py: 1 234 567 €
+PCT = ".1%"
+DAYS = ",.1f"
+COUNT = ",d"
+
+
+def uid(kind: str, key: str) -> str:
+    return str(uuid.uuid5(NAMESPACE, f"ar-warehouse/{kind}/{key}"))
+
+
+# --------------------------------------------------------------------------------------------
+# Reference data read from the warehouse (sorted, labelled, coloured by the marts' dimensions)
+# --------------------------------------------------------------------------------------------
+
+@dataclass
+class Dims:
+    buckets: list[dict]   # age_bucket, age_bucket_order, label_fr, label_en, colour_hex
+    statuses: list[dict]  # dunning_status, dunning_status_order, label_fr, label_en
+    causes: list[dict]    # blocking_cause, blocking_cause_order, label_fr, label_en
+
+
+def read_dims(con) -> Dims:
+    def rows(sql: str) -> list[dict]:
+        cur = con.execute(sql)
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, r)) for r in cur.fetchall()]
+    return Dims(
+        buckets=rows("select age_bucket, age_bucket_order, label_fr, label_en, colour_hex "
+                     "from marts.dim_age_buckets order by age_bucket_order"),
+        statuses=rows("select dunning_status, dunning_status_order, label_fr, label_en "
+                      "from marts.dim_dunning_statuses order by dunning_status_order"),
+        causes=rows("select blocking_cause, blocking_cause_order, label_fr, label_en "
+                    "from marts.dim_blocking_causes order by blocking_cause_order"),
+    )
+
+
+def sql_str(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def sort_label(order: int, label: str) -> str:
+    """Series and categories are sorted by name in Superset: the sort key leads the label."""
+    return f"{order}. {label}"
+
+
+# Colours of the statuses and causes (the buckets' come from dim_age_buckets.colour_hex).
+STATUS_COLOURS = {
+    "not_dunned": "#9aa5b1", "dunning_in_progress": "#3b7dd8", "arbitration_required": "#8e44ad",
+    "payment_promised": "#17a2b8", "payment_received": "#5cb85c",
+}
+CAUSE_COLOURS = {
+    "none": "#c9d1d9", "dispute": "#d9534f", "invoice_label_error": "#f0ad4e",
+    "invoice_not_received": "#e8743b", "order_contract_mismatch": "#8e44ad",
+    "awaiting_credit_note": "#3b7dd8", "other": "#7f8c8d",
+}
+FORECAST_LINES = [  # code, order, FR label, EN label, colour
+    ("promised", 1, "Paiements promis", "Promised payments", "#17a2b8"),
+    ("behaviour", 2, "Selon les habitudes de paiement", "From payment behaviour", "#3b7dd8"),
+    ("uncertain", 3, "Incertain (bloqué)", "Uncertain (blocked)", "#d9534f"),
+]
+
+
+# --------------------------------------------------------------------------------------------
+# Datasets
+# --------------------------------------------------------------------------------------------
+
+@dataclass
+class Dataset:
+    key: str
+    table_name: str
+    description: str
+    sql: str | None = None          # None: the physical table marts.<table_name>
+    main_dttm_col: str | None = None
+    verbose: dict[str, str] = field(default_factory=dict)  # column -> French name
+
+    @property
+    def uuid(self) -> str:
+        return uid("dataset", self.key)
+
+    @property
+    def relation(self) -> str:
+        return f"({self.sql})" if self.sql else f"marts.{self.table_name}"
+
+
+LAST_26_SNAPSHOTS = """(
+    select snapshot_date, row_number() over (order by snapshot_date desc) as week_rank
+    from (select distinct snapshot_date from marts.{table})
+) as weeks"""
+
+COMMON_VERBOSE = {
+    "company_code": "Société",
+    "customer_code": "Code client",
+    "customer_name": "Client",
+    "customer_group": "Groupe de clients",
+    "collector": "Chargé de recouvrement",
+    "snapshot_date": "Date d'arrêté",
+    "as_of_date": "Date d'arrêté",
+}
+
+
+def datasets(dims: Dims) -> dict[str, Dataset]:
+    bucket_cols = {b["age_bucket"]: b["label_fr"] for b in dims.buckets}
+    none_cause = next(c["label_fr"] for c in dims.causes if c["blocking_cause"] == "none")
+    forecast_case = " ".join(f"when {sql_str(code)} then {sql_str(sort_label(order, fr))}"
+                             for code, order, fr, _en, _c in FORECAST_LINES)
+    items = [
+        Dataset(
+            key="outstanding_26w",
+            table_name="ds_outstanding_26_weeks",
+            description=(
+                "fct_ar_outstanding_weekly over the 26 latest snapshot dates, with week_rank "
+                "(1 = latest snapshot, 2 = the one before) and sortable FR labels "
+                "('<order>. <label>') of the age bucket, dunning status and blocking cause."),
+            sql=f"""select
+    o.*,
+    weeks.week_rank,
+    o.age_bucket_order || '. ' || o.age_bucket_label_fr as age_bucket_label,
+    o.dunning_status_order || '. ' || o.dunning_status_label_fr as dunning_status_label,
+    o.blocking_cause_order || '. ' || o.blocking_cause_label_fr as blocking_cause_label
+from marts.fct_ar_outstanding_weekly as o
+inner join {LAST_26_SNAPSHOTS.format(table='fct_ar_outstanding_weekly')}
+    on o.snapshot_date = weeks.snapshot_date
+where weeks.week_rank <= 26""",
+            main_dttm_col="snapshot_date",
+            verbose={"age_bucket_label": "Tranche d'âge", "dunning_status_label": "Statut de relance",
+                     "blocking_cause_label": "Cause de blocage", "week_rank": "Rang de la semaine",
+                     "outstanding_amount": "Encours"},
+        ),
+        Dataset(
+            key="aged_balance",
+            table_name="fct_ar_aged_balance_weekly",
+            description="The aged balance per snapshot date and customer (mart, physical table).",
+            main_dttm_col="snapshot_date",
+            verbose={**bucket_cols, "balance": "Solde", "overdue_total": "Total échu",
+                     "previous_balance": "Solde précédent", "balance_change": "Variation"},
+        ),
+        Dataset(
+            key="cash_receipts_26w",
+            table_name="ds_cash_receipts_26_weeks",
+            description=(
+                "fct_ar_cash_receipts_weekly over the 26 latest weeks, with the customer's group "
+                "(dim_customers) and collector: the one chasing the customer at that snapshot "
+                "(fct_ar_aged_balance_weekly), else the customer master's."),
+            sql=f"""select
+    r.*,
+    c.customer_name,
+    c.customer_group,
+    coalesce(a.collector, c.collector) as collector
+from marts.fct_ar_cash_receipts_weekly as r
+inner join {LAST_26_SNAPSHOTS.format(table='fct_ar_cash_receipts_weekly')}
+    on r.snapshot_date = weeks.snapshot_date
+left join marts.dim_customers as c
+    on r.company_code = c.company_code and r.customer_code = c.customer_code
+left join marts.fct_ar_aged_balance_weekly as a
+    on r.snapshot_date = a.snapshot_date and r.company_code = a.company_code
+    and r.customer_code = a.customer_code
+where weeks.week_rank <= 26""",
+            main_dttm_col="snapshot_date",
+            verbose={"payments_lettered": "Règlements lettrés",
+                     "payments_unlettered": "Règlements non lettrés",
+                     "credit_notes_issued": "Avoirs émis", "invoices_issued": "Factures émises",
+                     "payments_received": "Règlements reçus"},
+        ),
+        Dataset(
+            key="top_customers",
+            table_name="ds_top_customers",
+            description=(
+                "fct_ar_top_customers with each customer's main dunning status (the status "
+                "carrying the largest positive outstanding this week) and main blocking cause "
+                "(the cause other than none carrying the largest positive outstanding, else "
+                "none), from fct_ar_outstanding_weekly at the latest snapshot."),
+            sql=f"""with latest as (
+    select
+        company_code, customer_code,
+        dunning_status_order, dunning_status_label_fr,
+        blocking_cause, blocking_cause_order, blocking_cause_label_fr,
+        outstanding_amount
+    from marts.fct_ar_outstanding_weekly
+    where is_latest
+),
+by_status as (
+    select company_code, customer_code, dunning_status_order,
+        any_value(dunning_status_label_fr) as label, sum(outstanding_amount) as amount
+    from latest group by all
+),
+main_status as (
+    select company_code, customer_code, label as main_dunning_status
+    from by_status
+    where amount > 0
+    qualify row_number() over (partition by company_code, customer_code
+                               order by amount desc, dunning_status_order) = 1
+),
+by_cause as (
+    select company_code, customer_code, blocking_cause_order,
+        any_value(blocking_cause_label_fr) as label, sum(outstanding_amount) as amount
+    from latest where blocking_cause <> 'none' group by all
+),
+main_cause as (
+    select company_code, customer_code, label as main_blocking_cause
+    from by_cause
+    where amount > 0
+    qualify row_number() over (partition by company_code, customer_code
+                               order by amount desc, blocking_cause_order) = 1
+)
+select
+    t.*,
+    s.main_dunning_status,
+    coalesce(c.main_blocking_cause, {sql_str(none_cause)}) as main_blocking_cause,
+    t.balance - t.outstanding_cause_none as blocked_amount
+from marts.fct_ar_top_customers as t
+left join main_status as s
+    on t.company_code = s.company_code and t.customer_code = s.customer_code
+left join main_cause as c
+    on t.company_code = c.company_code and t.customer_code = c.customer_code""",
+            verbose={**bucket_cols, "rank": "Rang (société)", "overall_rank": "Rang",
+                     "balance": "Solde", "overdue_total": "Total échu",
+                     "main_dunning_status": "Statut de relance principal",
+                     "main_blocking_cause": "Cause de blocage principale",
+                     "blocked_amount": "Montant bloqué", "credit_limit": "Limite de crédit",
+                     "available_credit": "Encours disponible", "utilisation": "Utilisation"},
+        ),
+        Dataset(
+            key="collection_month",
+            table_name="fct_ar_collection_monthly_by_customer_group",
+            description="Collection rate per month, company, collector and customer group (mart).",
+            main_dttm_col="month_start_date",
+            verbose={"amount_to_collect": "À recouvrer", "amount_collected": "Recouvré",
+                     "remaining_to_collect": "Reste à recouvrer", "collection_rate": "Taux"},
+        ),
+        Dataset(
+            key="collection_daily_month",
+            table_name="ds_collection_daily_this_month",
+            description="fct_ar_collection_daily for the latest (current) month.",
+            sql="""select d.*
+from marts.fct_ar_collection_daily as d
+where d.month_start_date = (select max(month_start_date) from marts.fct_ar_collection_daily)""",
+            main_dttm_col="date_day",
+            verbose={"date_day": "Jour", "amount_to_collect": "À recouvrer",
+                     "amount_collected_to_date": "Recouvré à date",
+                     "remaining_to_collect": "Reste à recouvrer"},
+        ),
+        Dataset(
+            key="due_schedule",
+            table_name="ds_due_schedule",
+            description=(
+                "fct_ar_due_schedule with a sortable FR label of the due bucket and the collector "
+                "chasing the customer now (latest fct_ar_aged_balance_weekly row, else the "
+                "customer master's)."),
+            sql="""select
+    d.*,
+    d.due_bucket_order || '. ' || d.due_bucket_label_fr as due_bucket_label,
+    coalesce(a.collector, c.collector) as collector
+from marts.fct_ar_due_schedule as d
+left join marts.fct_ar_aged_balance_weekly as a
+    on a.is_latest and d.company_code = a.company_code and d.customer_code = a.customer_code
+left join marts.dim_customers as c
+    on d.company_code = c.company_code and d.customer_code = c.customer_code""",
+            verbose={"due_bucket_label": "Échéance", "amount": "Montant"},
+        ),
+        Dataset(
+            key="kpis_13m",
+            table_name="ds_kpis_13_months",
+            description=("fct_ar_kpis_monthly over the 13 latest months (the current one, "
+                         "measured up to the as-of date, and the twelve before)."),
+            sql="""select k.*
+from marts.fct_ar_kpis_monthly as k
+where k.month_start_date > (select max(month_start_date) from marts.fct_ar_kpis_monthly)
+    - interval 13 month""",
+            main_dttm_col="month_end_date",
+            verbose={"month_end_date": "Fin de mois", "ar_balance": "Encours",
+                     "net_credit_sales": "Ventes à crédit nettes",
+                     "dso_countback": "DSO (count-back)", "dso_standard": "DSO (standard)",
+                     "dso_average_balance": "DSO (solde moyen)", "bpdso": "BPDSO",
+                     "add_days": "ADD", "cei": "CEI (%)", "is_complete": "Mois complet"},
+        ),
+        Dataset(
+            key="credit_exposure",
+            table_name="ds_credit_exposure",
+            description=(
+                "fct_ar_credit_exposure with the collector chasing the customer now (latest "
+                "fct_ar_aged_balance_weekly row), else the mart's (customer master)."),
+            sql="""select
+    e.* exclude (collector),
+    coalesce(a.collector, e.collector) as collector
+from marts.fct_ar_credit_exposure as e
+left join marts.fct_ar_aged_balance_weekly as a
+    on a.is_latest and e.company_code = a.company_code and e.customer_code = a.customer_code""",
+            verbose={"credit_limit": "Limite de crédit", "insured_limit": "Limite assurée",
+                     "balance": "Solde", "overdue_total": "Total échu",
+                     "available_credit": "Encours disponible", "utilisation": "Utilisation",
+                     "is_over_limit": "Dépassement"},
+        ),
+        Dataset(
+            key="collection_forecast",
+            table_name="ds_collection_forecast",
+            description="fct_ar_collection_forecast with sortable FR labels of the forecast lines.",
+            sql=f"""select
+    f.*,
+    case f.forecast_line {forecast_case} end as forecast_line_label
+from marts.fct_ar_collection_forecast as f""",
+            main_dttm_col="expected_week_start",
+            verbose={"expected_week_start": "Semaine", "forecast_line_label": "Ligne de prévision",
+                     "expected_amount": "Montant attendu"},
+        ),
+    ]
+    return {d.key: d for d in items}
+
+
+# --------------------------------------------------------------------------------------------
+# Charts
+# --------------------------------------------------------------------------------------------
+
+def metric(label: str, sql: str) -> dict:
+    return {"expressionType": "SQL", "sqlExpression": sql, "label": label,
+            "hasCustomLabel": True, "optionName": "metric_" + uid("metric", label + sql)[:13]}
+
+
+def sql_filter(sql: str) -> dict:
+    return {"expressionType": "SQL", "clause": "WHERE", "sqlExpression": sql,
+            "filterOptionName": "filter_" + uid("filter", sql)[:13]}
+
+
+def eq_filter(column: str, value: Any) -> dict:
+    return {"expressionType": "SIMPLE", "clause": "WHERE", "subject": column,
+            "operator": "==", "comparator": value, "isExtra": False, "isNew": False,
+            "filterOptionName": "filter_" + uid("filter", f"{column}={value}")[:13]}
+
+
+@dataclass
+class Chart:
+    key: str
+    title: str
+    dataset: str
+    viz_type: str
+    description: str
+    params: dict
+    # which native filters apply (the dataset has the column)
+    filters: tuple[str, ...] = ("company_code", "collector", "customer_group")
+
+    @property
+    def uuid(self) -> str:
+        return uid("chart", self.key)
+
+
+def big_number(key, title, dataset, met, fmt, description, filters=None, subtitle="", adhoc=()):
+    params = {"metric": met, "adhoc_filters": list(adhoc), "header_font_size": 0.4,
+              "force_timestamp_formatting": fmt == "SMART_NUMBER",
+              "subheader_font_size": 0.15, "y_axis_format": fmt, "subtitle": subtitle,
+              "time_format": "%d/%m/%Y"}
+    c = Chart(key, title, dataset, "big_number_total", description, params)
+    if filters is not None:
+        c.filters = filters
+    return c
+
+
+def timeseries_bar(key, title, dataset, x_axis, metrics, description, *, groupby=(), adhoc=(),
+                   stack=True, fmt=EUR, x_format="%d/%m/%y", categorical=False, filters=None,
+                   x_sort=None, row_limit=10000, show_value=False):
+    params = {
+        "x_axis": x_axis, "time_grain_sqla": "P1D" if x_sort is None else None,
+        "xAxisForceCategorical": categorical,
+        "metrics": list(metrics), "groupby": list(groupby), "adhoc_filters": list(adhoc),
+        "order_desc": True, "row_limit": row_limit, "truncate_metric": True,
+        "show_empty_columns": True, "comparison_type": "values", "annotation_layers": [],
+        "forecastPeriods": 10, "forecastInterval": 0.8,
+        "orientation": "vertical", "x_axis_title_margin": 15, "y_axis_title_margin": 30,
+        "y_axis_title_position": "Left", "sort_series_type": "name", "sort_series_ascending": True,
+        "color_scheme": "supersetColors", "stack": "Stack" if stack else None,
+        "only_total": True, "show_value": show_value, "show_legend": True,
+        "legendType": "plain", "legendOrientation": "top",
+        "x_axis_time_format": x_format, "xAxisLabelRotation": 45,
+        "y_axis_format": fmt, "truncateXAxis": True, "y_axis_bounds": [None, None],
+        "rich_tooltip": True, "showTooltipTotal": True, "tooltipTimeFormat": "%d/%m/%Y",
+        "zoomable": False, "extra_form_data": {},
+    }
+    if x_sort is not None:
+        params["x_axis_sort"] = x_sort
+        params["x_axis_sort_asc"] = True
+        params.pop("time_grain_sqla")
+    c = Chart(key, title, dataset, "echarts_timeseries_bar", description, params)
+    if filters is not None:
+        c.filters = filters
+    return c
+
+
+def timeseries_line(key, title, dataset, x_axis, metrics, description, *, groupby=(), adhoc=(),
+                    fmt=EUR, x_format="%d/%m", filters=None, markers=True, area=False):
+    params = {
+        "x_axis": x_axis, "time_grain_sqla": "P1D", "metrics": list(metrics),
+        "groupby": list(groupby), "adhoc_filters": list(adhoc), "order_desc": True,
+        "row_limit": 10000, "truncate_metric": True, "show_empty_columns": True,
+        "comparison_type": "values", "annotation_layers": [], "forecastPeriods": 10,
+        "forecastInterval": 0.8, "x_axis_title_margin": 15, "y_axis_title_margin": 30,
+        "y_axis_title_position": "Left", "sort_series_type": "name", "sort_series_ascending": True,
+        "color_scheme": "supersetColors", "seriesType": "line", "only_total": True,
+        "opacity": 0.2, "markerEnabled": markers, "markerSize": 4, "show_legend": True,
+        "legendType": "plain", "legendOrientation": "top", "x_axis_time_format": x_format,
+        "rich_tooltip": True, "tooltipTimeFormat": "%d/%m/%Y", "y_axis_format": fmt,
+        "truncateXAxis": True, "y_axis_bounds": [None, None], "zoomable": False,
+        "area": area, "extra_form_data": {},
+    }
+    c = Chart(key, title, dataset, "echarts_timeseries_line", description, params)
+    if filters is not None:
+        c.filters = filters
+    return c
+
+
+def mixed_bars_line(key, title, dataset, x_axis, bar_metrics, line_metrics, description, *,
+                    fmt=EUR, x_format="%d/%m/%y", filters=None):
+    """Stacked bars (query A) and lines (query B) on one axis."""
+    params = {
+        "x_axis": x_axis, "time_grain_sqla": "P1D",
+        "metrics": list(bar_metrics), "groupby": [], "adhoc_filters": [],
+        "metrics_b": list(line_metrics), "groupby_b": [], "adhoc_filters_b": [],
+        "order_desc": True, "order_desc_b": True, "row_limit": 10000, "row_limit_b": 10000,
+        "truncate_metric": True, "truncate_metric_b": True, "annotation_layers": [],
+        "seriesType": "bar", "seriesTypeB": "line", "stack": "Stack", "stackB": None,
+        "yAxisIndex": 0, "yAxisIndexB": 0, "markerEnabledB": True, "markerSizeB": 5,
+        "show_value": False, "show_valueB": False, "only_total": True,
+        "sort_series_type": "name", "sort_series_ascending": True,
+        "sort_series_typeB": "name", "sort_series_ascendingB": True,
+        "color_scheme": "supersetColors", "show_legend": True, "legendType": "plain",
+        "legendOrientation": "top", "x_axis_time_format": x_format, "xAxisLabelRotation": 45,
+        "y_axis_format": fmt, "y_axis_format_secondary": fmt, "truncateYAxis": False,
+        "y_axis_bounds": [None, None], "rich_tooltip": True, "tooltipTimeFormat": "%d/%m/%Y",
+        "zoomable": False, "x_axis_title_margin": 15, "y_axis_title_margin": 30,
+        "y_axis_title_position": "Left", "extra_form_data": {},
+    }
+    c = Chart(key, title, dataset, "mixed_timeseries", description, params)
+    if filters is not None:
+        c.filters = filters
+    return c
+
+
+def agg_table(key, title, dataset, groupby, metrics, description, *, sort_metric, sort_desc,
+              adhoc=(), column_config=None, totals=True, filters=None, row_limit=1000):
+    params = {
+        "query_mode": "aggregate", "groupby": list(groupby), "metrics": list(metrics),
+        "all_columns": [], "percent_metrics": [], "adhoc_filters": list(adhoc),
+        "timeseries_limit_metric": sort_metric, "order_desc": sort_desc,
+        "row_limit": row_limit, "server_page_length": 10, "server_pagination": False,
+        "show_totals": totals, "table_timestamp_format": "%d/%m/%Y", "page_length": 0,
+        "include_search": False, "show_cell_bars": False, "color_pn": True,
+        "allow_rearrange_columns": False, "allow_render_html": False,
+        "column_config": column_config or {}, "conditional_formatting": [],
+        "extra_form_data": {},
+    }
+    c = Chart(key, title, dataset, "table", description, params)
+    if filters is not None:
+        c.filters = filters
+    return c
+
+
+def raw_table(key, title, dataset, columns, description, *, order_by, adhoc=(),
+              column_config=None, filters=None, row_limit=1000, page_length=0, search=False):
+    params = {
+        "query_mode": "raw", "groupby": [], "metrics": [], "all_columns": list(columns),
+        "percent_metrics": [], "adhoc_filters": list(adhoc),
+        "order_by_cols": [json.dumps([col, asc]) for col, asc in order_by],
+        "row_limit": row_limit, "server_page_length": 10, "server_pagination": False,
+        "show_totals": False, "table_timestamp_format": "%d/%m/%Y", "page_length": page_length,
+        "include_search": search, "show_cell_bars": False, "color_pn": True,
+        "allow_rearrange_columns": False, "allow_render_html": False,
+        "column_config": column_config or {}, "conditional_formatting": [],
+        "extra_form_data": {},
+    }
+    c = Chart(key, title, dataset, "table", description, params)
+    if filters is not None:
+        c.filters = filters
+    return c
+
+
+def money_cols(*cols: str, bars: bool = False) -> dict:
+    return {c: {"d3NumberFormat": EUR, "showCellBars": bars, "alignPositiveNegative": False,
+                "colorPositiveNegative": False} for c in cols}
+
+
+def week_compare_metrics(amount: str) -> list[dict]:
+    return [
+        metric("Cette semaine", f"SUM(CASE WHEN week_rank = 1 THEN {amount} ELSE 0 END)"),
+        metric("Semaine précédente", f"SUM(CASE WHEN week_rank = 2 THEN {amount} ELSE 0 END)"),
+        metric("Variation", f"SUM(CASE WHEN week_rank = 1 THEN {amount} "
+                            f"WHEN week_rank = 2 THEN -{amount} ELSE 0 END)"),
+    ]
+
+
+WEEK_COMPARE_COLUMNS = {
+    "Cette semaine": {"d3NumberFormat": EUR, "showCellBars": True},
+    "Semaine précédente": {"d3NumberFormat": EUR, "showCellBars": False},
+    "Variation": {"d3NumberFormat": EUR, "showCellBars": False, "colorPositiveNegative": True},
+}
+
+NO_FILTER_BUT_COMPANY = ("company_code",)
+LAST_TWO_WEEKS = sql_filter("week_rank <= 2")
+
+
+def charts(dims: Dims) -> list[Chart]:
+    buckets = [b["age_bucket"] for b in dims.buckets]
+    overdue_buckets = [b for b in buckets if b not in ("not_due", "unapplied")]
+    latest = eq_filter("is_latest", True)
+    this_month = eq_filter("is_complete", False)
+    return [
+        # ---- headline figures ------------------------------------------------------------
+        big_number("as_of_date", "Date d'arrêté", "aged_balance",
+                   metric("Date d'arrêté", "MAX(snapshot_date)"), "SMART_NUMBER",
+                   subtitle="dernière photo hebdomadaire", filters=(),
+                   description="The as-of date of the warehouse: the latest snapshot date of "
+                               "fct_ar_aged_balance_weekly (the week's figures are as of that "
+                               "day's end); the filters do not apply."),
+        big_number("kpi_balance", "Encours clients", "aged_balance",
+                   metric("Encours", "SUM(balance)"), EUR, subtitle="solde à la date d'arrêté",
+                   adhoc=[latest],
+                   description="Receivables balance at the latest snapshot: SUM(balance) of "
+                               "fct_ar_aged_balance_weekly where is_latest."),
+        big_number("kpi_overdue", "Dont échu", "aged_balance",
+                   metric("Échu", "SUM(overdue_total)"), EUR, subtitle="factures échues",
+                   adhoc=[latest],
+                   description="Overdue part of the balance: SUM(overdue_total) of "
+                               "fct_ar_aged_balance_weekly where is_latest."),
+        big_number("kpi_overdue_share", "Part échue", "aged_balance",
+                   metric("Part échue", "SUM(overdue_total) / NULLIF(SUM(not_due) + SUM(overdue_total), 0)"),
+                   PCT, subtitle="échu / factures ouvertes", adhoc=[latest],
+                   description="Overdue share of the open debits: SUM(overdue_total) / "
+                               "(SUM(not_due) + SUM(overdue_total)), latest snapshot."),
+        big_number("kpi_balance_change", "Variation hebdo", "aged_balance",
+                   metric("Variation", "SUM(balance_change)"), EUR,
+                   subtitle="vs semaine précédente", adhoc=[latest],
+                   description="Week-on-week change of the balance: SUM(balance_change) of "
+                               "fct_ar_aged_balance_weekly where is_latest."),
+        big_number("kpi_collection_rate", "Recouvrement", "collection_month",
+                   metric("Taux de recouvrement",
+                          "SUM(amount_collected) / NULLIF(SUM(amount_to_collect), 0)"),
+                   PCT, subtitle="taux du mois", adhoc=[this_month],
+                   description="This month's collection rate: SUM(amount_collected) / "
+                               "SUM(amount_to_collect) of fct_ar_collection_monthly_by_customer_group "
+                               "for the current month (is_complete = false)."),
+        big_number("kpi_over_limit", "Hors limite", "credit_exposure",
+                   metric("Clients en dépassement", "COUNT(*)"), COUNT,
+                   subtitle="clients (solde > limite)", adhoc=[eq_filter("is_over_limit", True)],
+                   description="Customers whose balance exceeds their credit limit "
+                               "(fct_ar_credit_exposure.is_over_limit)."),
+        # ---- outstanding: buckets, statuses, causes ----------------------------------------
+        timeseries_bar("outstanding_by_bucket_26w", "Encours par tranche d'âge – 26 semaines",
+                       "outstanding_26w", "snapshot_date",
+                       [metric("Encours", "SUM(outstanding_amount)")],
+                       groupby=["age_bucket_label"],
+                       description="Outstanding by age bucket at each of the 26 latest snapshot "
+                                   "dates (fct_ar_outstanding_weekly), buckets in dim_age_buckets "
+                                   "order and colours; unapplied credits below zero."),
+        agg_table("outstanding_by_bucket_week", "Balance âgée – cette semaine et la précédente",
+                  "outstanding_26w", ["age_bucket_label"], week_compare_metrics("outstanding_amount"),
+                  sort_metric=metric("Ordre", "MIN(age_bucket_order)"), sort_desc=False,
+                  adhoc=[LAST_TWO_WEEKS], column_config=WEEK_COMPARE_COLUMNS,
+                  description="Outstanding by age bucket at the latest snapshot and the one "
+                              "before, and the change (fct_ar_outstanding_weekly)."),
+        timeseries_bar("outstanding_by_status_26w", "Encours par statut de relance – 26 semaines",
+                       "outstanding_26w", "snapshot_date",
+                       [metric("Encours", "SUM(outstanding_amount)")],
+                       groupby=["dunning_status_label"],
+                       description="Outstanding by dunning status at each of the 26 latest "
+                                   "snapshot dates (fct_ar_outstanding_weekly)."),
+        agg_table("outstanding_by_status_week", "Encours par statut de relance – cette semaine",
+                  "outstanding_26w", ["dunning_status_label"],
+                  week_compare_metrics("outstanding_amount"),
+                  sort_metric=metric("Ordre", "MIN(dunning_status_order)"), sort_desc=False,
+                  adhoc=[LAST_TWO_WEEKS], column_config=WEEK_COMPARE_COLUMNS,
+                  description="Outstanding by dunning status at the latest snapshot and the one "
+                              "before, and the change (fct_ar_outstanding_weekly)."),
+        timeseries_bar("blocked_by_cause_26w", "Encours bloqué par cause – 26 semaines",
+                       "outstanding_26w", "snapshot_date",
+                       [metric("Encours bloqué", "SUM(outstanding_amount)")],
+                       groupby=["blocking_cause_label"],
+                       adhoc=[sql_filter("blocking_cause <> 'none'")],
+                       description="Blocked outstanding (blocking cause other than none) by cause "
+                                   "at each of the 26 latest snapshot dates "
+                                   "(fct_ar_outstanding_weekly)."),
+        agg_table("outstanding_by_cause_week", "Encours par cause de blocage – cette semaine",
+                  "outstanding_26w", ["blocking_cause_label"],
+                  week_compare_metrics("outstanding_amount"),
+                  sort_metric=metric("Ordre", "MIN(blocking_cause_order)"), sort_desc=False,
+                  adhoc=[LAST_TWO_WEEKS], column_config=WEEK_COMPARE_COLUMNS,
+                  description="Outstanding by blocking cause at the latest snapshot and the one "
+                              "before, and the change (fct_ar_outstanding_weekly)."),
+        # ---- cash and collection ------------------------------------------------------------
+        mixed_bars_line("cash_receipts_26w", "Règlements reçus (lettrés / non lettrés) et avoirs émis par semaine",
+                        "cash_receipts_26w", "snapshot_date",
+                        [metric("1. Règlements lettrés", "SUM(payments_lettered)"),
+                         metric("2. Règlements non lettrés", "SUM(payments_unlettered)")],
+                        [metric("Avoirs émis", "SUM(credit_notes_issued)")],
+                        description="Payments received in each of the 26 latest weeks (stacked: "
+                                    "lettered / still unlettered at the week's end) and credit "
+                                    "notes issued (line) (fct_ar_cash_receipts_weekly)."),
+        agg_table("collection_by_collector", "Taux de recouvrement du mois par chargé",
+                  "collection_month", ["collector"],
+                  [metric("À recouvrer", "SUM(amount_to_collect)"),
+                   metric("Recouvré", "SUM(amount_collected)"),
+                   metric("Taux", "SUM(amount_collected) / NULLIF(SUM(amount_to_collect), 0)"),
+                   metric("Reste à recouvrer", "SUM(remaining_to_collect)")],
+                  sort_metric=metric("À recouvrer", "SUM(amount_to_collect)"), sort_desc=True,
+                  adhoc=[this_month],
+                  column_config={**money_cols("À recouvrer", "Recouvré"),
+                                 "Taux": {"d3NumberFormat": PCT, "showCellBars": True},
+                                 **money_cols("Reste à recouvrer", bars=True)},
+                  description="This month's collection per collector: amount to collect (overdue "
+                              "at the month's start + falling due in the month), collected, rate "
+                              "and remaining target (fct_ar_collection_monthly_by_customer_group, "
+                              "is_complete = false)."),
+        timeseries_line("collection_daily", "Recouvrement du mois – progression quotidienne",
+                        "collection_daily_month", "date_day",
+                        [metric("Recouvré cumulé", "SUM(amount_collected_to_date)"),
+                         metric("Objectif (à recouvrer)", "SUM(amount_to_collect)"),
+                         metric("Reste à recouvrer", "SUM(remaining_to_collect)")],
+                        filters=("company_code", "collector"),
+                        description="This month day by day: collected to date against the month's "
+                                    "amount to collect, and what remains (fct_ar_collection_daily; "
+                                    "per company and collector, no customer-group grain)."),
+        timeseries_bar("due_schedule", "Échéancier des factures ouvertes", "due_schedule",
+                       "due_bucket_label", [metric("Montant", "SUM(amount)")],
+                       stack=False, categorical=True, x_sort="due_bucket_label", show_value=True,
+                       description="Open debits by due date as of the as-of date: overdue, rest of "
+                                   "this month, M+1, M+2, M+3, later (fct_ar_due_schedule)."),
+        timeseries_bar("collection_forecast", "Prévision d'encaissement par semaine",
+                       "collection_forecast", "expected_week_start",
+                       [metric("Montant attendu", "SUM(expected_amount)")],
+                       groupby=["forecast_line_label"], filters=NO_FILTER_BUT_COMPANY,
+                       description="Open debits by ISO week of expected payment: promised "
+                                   "payments, payment behaviour, uncertain (blocked) "
+                                   "(fct_ar_collection_forecast; per company, no collector or "
+                                   "customer-group grain)."),
+        # ---- monthly KPIs ------------------------------------------------------------------
+        timeseries_line("kpi_dso", "DSO par mois – trois méthodes (jours)", "kpis_13m",
+                        "month_end_date",
+                        [metric("DSO count-back", "MAX(dso_countback)"),
+                         metric("DSO standard", "MAX(dso_standard)"),
+                         metric("DSO solde moyen", "MAX(dso_average_balance)")],
+                        groupby=["company_code"], fmt=DAYS, x_format="%m/%Y",
+                        filters=NO_FILTER_BUT_COMPANY,
+                        description="DSO by the count-back, standard (three months) and average "
+                                    "balance methods per company over the 13 latest months "
+                                    "(fct_ar_kpis_monthly: one row per company and month, never "
+                                    "added across companies)."),
+        timeseries_line("kpi_bpdso_add", "BPDSO et ADD par mois (jours)", "kpis_13m",
+                        "month_end_date",
+                        [metric("BPDSO", "MAX(bpdso)"), metric("ADD", "MAX(add_days)")],
+                        groupby=["company_code"], fmt=DAYS, x_format="%m/%Y",
+                        filters=NO_FILTER_BUT_COMPANY,
+                        description="Best possible DSO and average days delinquent (DSO - BPDSO) "
+                                    "per company over the 13 latest months (fct_ar_kpis_monthly)."),
+        timeseries_line("kpi_cei", "CEI par mois", "kpis_13m", "month_end_date",
+                        [metric("CEI", "MAX(cei) / 100")],
+                        groupby=["company_code"], fmt=PCT, x_format="%m/%Y",
+                        filters=NO_FILTER_BUT_COMPANY,
+                        description="Collection effectiveness index per company over the 13 "
+                                    "latest months (fct_ar_kpis_monthly.cei, a percentage)."),
+        raw_table("kpi_table", "Indicateurs mensuels par société", "kpis_13m",
+                  ["month_end_date", "company_code", "ar_balance", "net_credit_sales",
+                   "dso_countback", "dso_standard", "dso_average_balance", "bpdso", "add_days",
+                   "cei"],
+                  order_by=[("month_end_date", False), ("company_code", True)],
+                  filters=NO_FILTER_BUT_COMPANY, page_length=13,
+                  column_config={**money_cols("ar_balance", "net_credit_sales"),
+                                 **{c: {"d3NumberFormat": DAYS} for c in
+                                    ("dso_countback", "dso_standard", "dso_average_balance",
+                                     "bpdso", "add_days", "cei")}},
+                  description="The monthly KPIs per company over the 13 latest months "
+                              "(fct_ar_kpis_monthly); the current month is measured up to the "
+                              "as-of date."),
+        # ---- customers ---------------------------------------------------------------------
+        raw_table("top_customers", "Top 100 clients – balance âgée, statut, limite de crédit",
+                  "top_customers",
+                  ["overall_rank", "customer_name", "customer_group", "collector", "balance",
+                   *buckets, "main_dunning_status", "main_blocking_cause", "blocked_amount",
+                   "credit_limit", "available_credit"],
+                  order_by=[("balance", False)], row_limit=100, page_length=20, search=True,
+                  column_config={**money_cols("balance", bars=True),
+                                 **money_cols(*buckets, "blocked_amount", "credit_limit"),
+                                 "available_credit": {"d3NumberFormat": EUR,
+                                                      "colorPositiveNegative": True}},
+                  description="The 100 largest balances (fct_ar_top_customers) with the aged "
+                              "balance, main dunning status and blocking cause this week, "
+                              "credit limit and available credit (limit - balance)."),
+        raw_table("over_limit", "Clients en dépassement de limite de crédit", "credit_exposure",
+                  ["customer_name", "customer_group", "collector", "credit_limit",
+                   "insured_limit", "balance", "overdue_total", "available_credit", "utilisation"],
+                  order_by=[("available_credit", True)], adhoc=[eq_filter("is_over_limit", True)],
+                  page_length=20, search=True,
+                  column_config={**money_cols("credit_limit", "insured_limit", "balance",
+                                              "overdue_total"),
+                                 "available_credit": {"d3NumberFormat": EUR,
+                                                      "colorPositiveNegative": True},
+                                 "utilisation": {"d3NumberFormat": PCT, "showCellBars": True}},
+                  description="Customers whose balance exceeds their credit limit, most over "
+                              "first (fct_ar_credit_exposure.is_over_limit)."),
+    ]
+
+
+# --------------------------------------------------------------------------------------------
+# Dashboard layout and filters
+# --------------------------------------------------------------------------------------------
+
+LAYOUT = [  # rows of (chart key, width, height) or ("md", text, width, height); width in 12ths
+    [("md", "intro", 9, 17), ("as_of_date", 3, 17)],
+    [("kpi_balance", 2, 24), ("kpi_overdue", 2, 24), ("kpi_overdue_share", 2, 24),
+     ("kpi_balance_change", 2, 24), ("kpi_collection_rate", 2, 24), ("kpi_over_limit", 2, 24)],
+    [("md", "## Encours et balance âgée", 12, 8)],
+    [("outstanding_by_bucket_26w", 8, 60), ("outstanding_by_bucket_week", 4, 60)],
+    [("outstanding_by_status_26w", 8, 56), ("outstanding_by_status_week", 4, 56)],
+    [("blocked_by_cause_26w", 8, 56), ("outstanding_by_cause_week", 4, 56)],
+    [("md", "## Encaissements et recouvrement", 12, 8)],
+    [("cash_receipts_26w", 12, 56)],
+    [("collection_by_collector", 5, 56), ("collection_daily", 7, 56)],
+    [("due_schedule", 5, 56), ("collection_forecast", 7, 56)],
+    [("md", "## Indicateurs mensuels : DSO, BPDSO, ADD, CEI", 12, 8)],
+    [("kpi_dso", 7, 60), ("kpi_bpdso_add", 5, 60)],
+    [("kpi_cei", 4, 60), ("kpi_table", 8, 60)],
+    [("md", "## Clients", 12, 8)],
+    [("top_customers", 12, 110)],
+    [("over_limit", 12, 96)],
+]
+
+INTRO = """Encours, balance âgée, relances, encaissements, recouvrement et indicateurs (DSO, CEI)
+de l'entrepôt des créances, à la dernière date d'arrêté. Filtres à gauche : société, chargé de
+recouvrement, groupe de clients. *Weekly receivables dashboard: each chart's description (menu ⋮)
+says in English which mart and filters it reads.*"""
+
+
+NATIVE_FILTERS = [  # column, FR name, dataset holding the values
+    ("company_code", "Société", "aged_balance"),
+    ("collector", "Chargé de recouvrement", "aged_balance"),
+    ("customer_group", "Groupe de clients", "aged_balance"),
+]
+
+
+def native_filter_id(column: str) -> str:
+    return "NATIVE_FILTER-" + uid("filter", column)[:10]
+
+
+def dashboard_metadata(dims: Dims, chart_list: list[Chart], dsets: dict[str, Dataset],
+                       chart_ids: dict[str, int]) -> dict:
+    label_colors: dict[str, str] = {}
+    for b in dims.buckets:
+        label_colors[sort_label(b["age_bucket_order"], b["label_fr"])] = b["colour_hex"]
+    for s in dims.statuses:
+        label_colors[sort_label(s["dunning_status_order"], s["label_fr"])] = \
+            STATUS_COLOURS.get(s["dunning_status"], "#999999")
+    for c in dims.causes:
+        label_colors[sort_label(c["blocking_cause_order"], c["label_fr"])] = \
+            CAUSE_COLOURS.get(c["blocking_cause"], "#999999")
+    for _code, order, fr, _en, colour in FORECAST_LINES:
+        label_colors[sort_label(order, fr)] = colour
+    label_colors.update({"1. Règlements lettrés": "#2e8b57", "2. Règlements non lettrés": "#f0ad4e",
+                         "Avoirs émis": "#8e44ad", "Recouvré cumulé": "#2e8b57",
+                         "Objectif (à recouvrer)": "#3b7dd8", "Reste à recouvrer": "#d9534f",
+                         "Montant": "#3b7dd8"})
+    filters = []
+    for column, name, dataset_key in NATIVE_FILTERS:
+        # Charts on a dataset without the column are out of the filter's scope. Only
+        # `scope.excluded` is given: the importer maps its chart ids to the new ones and the
+        # dashboard derives the charts in scope from it.
+        excluded = [chart_ids[c.key] for c in chart_list if column not in c.filters]
+        filters.append({
+            "id": native_filter_id(column), "name": name, "filterType": "filter_select",
+            "type": "NATIVE_FILTER", "description": "",
+            "targets": [{"datasetUuid": dsets[dataset_key].uuid, "column": {"name": column}}],
+            "controlValues": {"enableEmptyFilter": False, "defaultToFirstItem": False,
+                              "multiSelect": True, "searchAllOptions": False, "inverseSelection": False,
+                              "sortAscending": True},
+            "defaultDataMask": {"extraFormData": {}, "filterState": {}, "ownState": {}},
+            "cascadeParentIds": [], "scope": {"rootPath": ["ROOT_ID"], "excluded": excluded},
+        })
+    return {
+        "color_scheme": "supersetColors", "label_colors": label_colors,
+        "shared_label_colors": [], "map_label_colors": {}, "color_scheme_domain": [],
+        "refresh_frequency": 0, "timed_refresh_immune_slices": [], "expanded_slices": {},
+        "cross_filters_enabled": False, "native_filter_configuration": filters,
+        "chart_configuration": {}, "global_chart_configuration": {
+            "scope": {"rootPath": ["ROOT_ID"], "excluded": []}, "chartsInScope": []},
+    }
+
+
+def dashboard_position(chart_list: list[Chart], chart_ids: dict[str, int]) -> dict:
+    by_key = {c.key: c for c in chart_list}
+    pos: dict[str, Any] = {
+        "DASHBOARD_VERSION_KEY": "v2",
+        "ROOT_ID": {"type": "ROOT", "id": "ROOT_ID", "children": ["GRID_ID"]},
+        "GRID_ID": {"type": "GRID", "id": "GRID_ID", "children": [], "parents": ["ROOT_ID"]},
+        "HEADER_ID": {"type": "HEADER", "id": "HEADER_ID",
+                      "meta": {"text": "Tableau de bord de l'encours clients"}},
+    }
+    for i, row in enumerate(LAYOUT):
+        row_id = f"ROW-{i:02d}"
+        pos["GRID_ID"]["children"].append(row_id)
+        pos[row_id] = {"type": "ROW", "id": row_id, "children": [],
+                       "parents": ["ROOT_ID", "GRID_ID"],
+                       "meta": {"background": "BACKGROUND_TRANSPARENT"}}
+        for j, item in enumerate(row):
+            if item[0] == "md":
+                _, text, width, height = item
+                md_id = f"MARKDOWN-{i:02d}-{j}"
+                pos[row_id]["children"].append(md_id)
+                pos[md_id] = {"type": "MARKDOWN", "id": md_id, "children": [],
+                              "parents": ["ROOT_ID", "GRID_ID", row_id],
+                              "meta": {"width": width, "height": height,
+                                       "code": INTRO if text == "intro" else text}}
+                continue
+            key, width, height = item
+            chart = by_key[key]
+            cid = f"CHART-{key}"
+            pos[row_id]["children"].append(cid)
+            pos[cid] = {"type": "CHART", "id": cid, "children": [],
+                        "parents": ["ROOT_ID", "GRID_ID", row_id],
+                        "meta": {"width": width, "height": height, "chartId": chart_ids[key],
+                                 "uuid": chart.uuid, "sliceName": chart.title}}
+    return pos
+
+
+# --------------------------------------------------------------------------------------------
+# The bundle
+# --------------------------------------------------------------------------------------------
+
+DASHBOARD_SLUG = "encours-clients"
+DATABASE_NAME = "Entrepôt des créances (DuckDB, lecture seule)"
+
+
+def database_uri(warehouse: str) -> str:
+    """Read-only on the published file (a build renames a new file over it, never writes into
+    it), and no access to any other file from SQL (read_csv('/etc/...') and the like)."""
+    return f"duckdb:///{warehouse}?access_mode=read_only&enable_external_access=false"
+
+
+def column_entries(ds: Dataset, columns: list[tuple[str, str]],
+                   descriptions: dict[str, str]) -> list[dict]:
+    out = []
+    for name, type_ in columns:
+        verbose = ds.verbose.get(name) or COMMON_VERBOSE.get(name)
+        out.append({
+            "column_name": name, "verbose_name": verbose, "is_dttm": type_.upper() in ("DATE", "TIMESTAMP"),
+            "is_active": True, "type": type_, "advanced_data_type": None, "groupby": True,
+            "filterable": True, "expression": None, "description": descriptions.get(name),
+            "python_date_format": None, "extra": {},
+        })
+    return out
+
+
+def _json_or_none(value: Any) -> str | None:
+    return None if value is None else json.dumps(value)
+
+
+def build_bundle(warehouse: str, dims: Dims, columns: dict[str, list[tuple[str, str]]],
+                 descriptions: dict[str, dict[str, str]]) -> dict[str, str]:
+    """Return {path in the bundle: YAML text} for POST /api/v1/assets/import/."""
+    dsets = datasets(dims)
+    chart_list = charts(dims)
+    # Ids in the bundle are placeholders: the importer maps them to the new ones by uuid.
+    chart_ids = {c.key: i + 1 for i, c in enumerate(chart_list)}
+    db_uuid = uid("database", "warehouse")
+    files: dict[str, Any] = {
+        "metadata.yaml": {"version": VERSION, "type": "assets",
+                          "timestamp": "2026-01-01T00:00:00+00:00"},
+        "databases/ar_warehouse.yaml": {
+            "database_name": DATABASE_NAME, "sqlalchemy_uri": database_uri(warehouse),
+            "cache_timeout": None, "expose_in_sqllab": True, "allow_run_async": False,
+            "allow_ctas": False, "allow_cvas": False, "allow_dml": False,
+            "allow_file_upload": False,
+            "extra": {"allows_virtual_table_explore": True, "engine_params": {},
+                      "metadata_params": {}, "schemas_allowed_for_file_upload": []},
+            "uuid": db_uuid, "version": VERSION,
+        },
+    }
+    for ds in dsets.values():
+        mart = ds.table_name if ds.sql is None else None
+        desc = descriptions.get(mart or "", {})
+        if ds.sql is not None:  # virtual datasets: describe columns from every mart they read
+            desc = {k: v for d in descriptions.values() for k, v in d.items()} | desc
+        files[f"datasets/{ds.table_name}.yaml"] = {
+            "table_name": ds.table_name, "main_dttm_col": ds.main_dttm_col,
+            "description": ds.description, "default_endpoint": None, "offset": 0,
+            "cache_timeout": None, "schema": "marts" if ds.sql is None else None,
+            "catalog": None, "sql": ds.sql, "params": None, "template_params": None,
+            "filter_select_enabled": True, "fetch_values_predicate": None,
+            "extra": None, "normalize_columns": False, "always_filter_main_dttm": False,
+            "uuid": ds.uuid, "metrics": [], "version": VERSION, "database_uuid": db_uuid,
+            "columns": column_entries(ds, columns[ds.key], desc),
+        }
+    for chart in chart_list:
+        ds = dsets[chart.dataset]
+        params = {"viz_type": chart.viz_type, "datasource": f"1__table", **chart.params}
+        files[f"charts/{chart.key}.yaml"] = {
+            "slice_name": chart.title, "description": chart.description,
+            "certified_by": None, "certification_details": None, "viz_type": chart.viz_type,
+            "params": params, "query_context": _json_or_none(build_query_context(params)),
+            "cache_timeout": None, "uuid": chart.uuid, "version": VERSION,
+            "dataset_uuid": ds.uuid,
+        }
+    files["dashboards/encours_clients.yaml"] = {
+        "dashboard_title": "Tableau de bord de l'encours clients",
+        "description": None, "css": "", "slug": DASHBOARD_SLUG, "certified_by": None,
+        "certification_details": None, "published": True,
+        "uuid": uid("dashboard", "encours-clients"),
+        "position": dashboard_position(chart_list, chart_ids),
+        "metadata": dashboard_metadata(dims, chart_list, dsets, chart_ids),
+        "version": VERSION,
+    }
+    return {path: yaml.safe_dump(content, allow_unicode=True, sort_keys=False)
+            for path, content in files.items()}
