@@ -42,19 +42,7 @@ select
     cast(month_end_date as date) as month_end_date,
     cast(company_code as {{ dbt.type_string() }}) as company_code,
     cast(collector as {{ dbt.type_string() }}) as collector,
-    cast(overdue_at_start as decimal(18, 2)) as overdue_at_start,
-    cast(falling_due_in_month as decimal(18, 2)) as falling_due_in_month,
-    cast(amount_to_collect as decimal(18, 2)) as amount_to_collect,
-    cast(amount_collected as decimal(18, 2)) as amount_collected,
-    cast({{ ar_rate('amount_collected', 'amount_to_collect') }} as decimal(18, 6)) as collection_rate,
-    cast(amount_to_collect - amount_collected as decimal(18, 2)) as remaining_to_collect,
-    cast(target_item_count as integer) as target_item_count,
-    cast(unapplied_payments_base as decimal(18, 2)) as unapplied_payments_base,
-    cast(unapplied_payments_lettered as decimal(18, 2)) as unapplied_payments_lettered,
-    cast(
-        {{ ar_rate('unapplied_payments_lettered', 'unapplied_payments_base') }} as decimal(18, 6)
-    ) as unapplied_lettering_rate,
-    cast(unapplied_payment_count as integer) as unapplied_payment_count,
+    {{ ar_collection_measures() }},
     cast(measured_until_date as date) as measured_until_date,
     cast(is_complete as boolean) as is_complete
 from figures
