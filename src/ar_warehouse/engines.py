@@ -146,31 +146,40 @@ def spark_dir_default() -> Path:
 
 
 def spark_session(spark_dir: Path, *, cores: int | None = None):
-    """The local SparkSession dbt-spark's `session` method will pick up.
+    """The SparkSession dbt-spark's `session` method will pick up.
 
-    Tables are parquet files under `<spark_dir>/tables`; the catalog is a Derby
-    metastore in `<spark_dir>/metastore_db`, so a later session with the same
-    folder sees them. Session time zone UTC; ANSI mode as Spark 4 ships it (on).
+    Local (the default, AR_SPARK_MASTER unset or local[...]): tables are parquet
+    files under `<spark_dir>/tables`, the catalog a Derby metastore in
+    `<spark_dir>/metastore_db`, so a later session with the same folder sees
+    them. On a cluster (`arw build --target spark` submitted as the driver, with
+    AR_SPARK_MASTER=yarn / k8s://... or left to spark-submit with
+    AR_SPARK_MASTER=cluster), the cluster's own warehouse and metastore are used.
+    Session time zone UTC; ANSI mode as Spark 4 ships it (on).
     """
     from pyspark.sql import SparkSession
 
-    spark_dir.mkdir(parents=True, exist_ok=True)
     cores = cores or int(os.environ.get("AR_SPARK_CORES", "2"))
-    derby = f"-Dderby.system.home={spark_dir} -Dderby.stream.error.file={spark_dir / 'derby.log'}"
+    master = os.environ.get("AR_SPARK_MASTER", f"local[{cores}]")
+    builder = SparkSession.builder.appName("ar_warehouse").config("spark.sql.session.timeZone", "UTC")
+    if master.startswith("local"):
+        spark_dir.mkdir(parents=True, exist_ok=True)
+        derby = f"-Dderby.system.home={spark_dir} -Dderby.stream.error.file={spark_dir / 'derby.log'}"
+        builder = (
+            builder.master(master)
+            .config("spark.sql.warehouse.dir", str(spark_dir / "tables"))
+            .config("spark.hadoop.javax.jdo.option.ConnectionURL",
+                    f"jdbc:derby:;databaseName={spark_dir / 'metastore_db'};create=true")
+            .config("spark.driver.extraJavaOptions", derby)
+            .config("spark.driver.memory", os.environ.get("AR_SPARK_DRIVER_MEMORY", "4g"))
+            # small data on one machine: few shuffle partitions, no UI
+            .config("spark.sql.shuffle.partitions", str(max(2, cores)))
+            .config("spark.default.parallelism", str(max(2, cores)))
+            .config("spark.ui.enabled", "false")
+        )
+    elif master != "cluster":
+        builder = builder.master(master)
     builder = (
-        SparkSession.builder.master(f"local[{cores}]")
-        .appName("ar_warehouse")
-        .config("spark.sql.warehouse.dir", str(spark_dir / "tables"))
-        .config("spark.hadoop.javax.jdo.option.ConnectionURL",
-                f"jdbc:derby:;databaseName={spark_dir / 'metastore_db'};create=true")
-        .config("spark.driver.extraJavaOptions", derby)
-        .config("spark.driver.memory", os.environ.get("AR_SPARK_DRIVER_MEMORY", "4g"))
-        .config("spark.sql.session.timeZone", "UTC")
-        # small data on one machine: few shuffle partitions, no UI, arrow for the landing
-        .config("spark.sql.shuffle.partitions", str(max(2, cores)))
-        .config("spark.default.parallelism", str(max(2, cores)))
-        .config("spark.ui.enabled", "false")
-        .config("spark.sql.execution.arrow.pyspark.enabled", "true")
+        builder.config("spark.sql.execution.arrow.pyspark.enabled", "true")
         .config("spark.log.level", os.environ.get("AR_SPARK_LOG_LEVEL", "ERROR"))
         .enableHiveSupport()
     )
