@@ -42,6 +42,9 @@ bindir() {
         say "installing the Debian package postgresql"
         DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
         DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >&2
+        # the package may start its default cluster: this script started it, this script stops it
+        pg_lsclusters --no-header 2>/dev/null | awk '$4 == "online" {print $1, $2}' |
+            while read -r version cluster; do pg_ctlcluster "$version" "$cluster" stop || true; done
         dir=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
     fi
     echo "$dir"

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -111,6 +112,13 @@ def _build_on_engine(args: argparse.Namespace, landing: Path) -> int:
         return 1
     print(f"built on {result.target} in " + ", ".join(f"{k} {v} s" for k, v in result.seconds.items()))
     print("marts: " + ", ".join(f"{name} {rows}" for name, rows in result.mart_rows.items()))
+    if args.target == "postgres":
+        from .engines import postgres_settings
+
+        pg = postgres_settings()
+        role = os.environ.get("AR_PG_BI_ROLE", "bi_reader")
+        print(f"BI tools: host {pg['host']} port {pg['port']} database {pg['dbname']} user {role}, schema marts "
+              f"(psql -h {pg['host']} -p {pg['port']} -U {role} {pg['dbname']})")
     if args.timings:
         args.timings.write_text(json.dumps(result.seconds) + "\n")
     return 0
