@@ -44,6 +44,8 @@ ENGINES = ("duckdb", "postgres", "spark")
 SERVER_ENGINES = ("postgres", "spark")
 LANDING_TABLES = tuple(spec.table for spec in SOURCES) + ("landed_files",)
 MARTS_SCHEMA = "marts"
+# exported beside the marts (into <export>/extra/): what the equivalence test also compares
+EXPORTED_RELATIONS = tuple(f"{LANDING_SCHEMA}.{t}" for t in LANDING_TABLES) + ("staging.stg_landing__quarantined_rows",)
 
 
 class EngineError(Exception):
@@ -296,7 +298,8 @@ def build_spark(landing: Path, *, vars_: dict | None = None, run_tests: bool = T
 
 
 def export_marts_postgres(out: Path) -> Path:
-    """Every mart as a parquet file `<out>/<mart>.parquet` (values as PostgreSQL returned them)."""
+    """Every mart as `<out>/<mart>.parquet`, the landing tables and the quarantine as
+    `<out>/extra/<schema>.<table>.parquet` (values as PostgreSQL returned them)."""
     import pyarrow.parquet as pq
 
     out.mkdir(parents=True, exist_ok=True)
@@ -305,27 +308,33 @@ def export_marts_postgres(out: Path) -> Path:
         with con.cursor() as cur:
             cur.execute("select table_name from information_schema.tables where table_schema = %s order by 1",
                         [MARTS_SCHEMA])
-            for (name,) in cur.fetchall():
-                cur.execute(f"select * from {MARTS_SCHEMA}.{name}")
+            names = [f"{MARTS_SCHEMA}.{name}" for (name,) in cur.fetchall()]
+            (out / "extra").mkdir(exist_ok=True)
+            for relation in names + list(EXPORTED_RELATIONS):
+                cur.execute(f"select * from {relation}")
                 columns = [d.name for d in cur.description]
                 rows = cur.fetchall()
                 table = pa.table({c: pa.array([r[i] for r in rows]) if rows else pa.array([], pa.null())
                                   for i, c in enumerate(columns)})
-                pq.write_table(table, out / f"{name}.parquet")
+                pq.write_table(table, _export_path(out, relation))
     finally:
         con.close()
     return out
 
 
+def _export_path(out: Path, relation: str) -> Path:
+    schema, name = relation.split(".")
+    return out / f"{name}.parquet" if schema == MARTS_SCHEMA else out / "extra" / f"{relation}.parquet"
+
+
 def export_marts_spark(spark, out: Path) -> Path:
     import pyarrow.parquet as pq
 
-    out.mkdir(parents=True, exist_ok=True)
-    for row in spark.sql(f"show tables in {MARTS_SCHEMA}").collect():
-        if row.isTemporary:
-            continue
-        table = spark.table(f"{MARTS_SCHEMA}.{row.tableName}").toArrow()
-        pq.write_table(table, out / f"{row.tableName}.parquet")
+    (out / "extra").mkdir(parents=True, exist_ok=True)
+    names = [f"{MARTS_SCHEMA}.{r.tableName}" for r in spark.sql(f"show tables in {MARTS_SCHEMA}").collect()
+             if not r.isTemporary]
+    for relation in names + list(EXPORTED_RELATIONS):
+        pq.write_table(spark.table(relation).toArrow(), _export_path(out, relation))
     return out
 
 

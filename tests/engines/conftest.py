@@ -8,7 +8,8 @@ Run alone without those, the PostgreSQL / Spark tests are skipped, unless
 AR_REQUIRE_ENGINES=1 (what `make test-engines` sets) makes a missing engine a
 failure.
 
-The landing data is the bundled demo (AR_ENGINES_LANDING overrides it). Build
+The landing data is the bundled demo plus a few files of rows that must be
+quarantined (MESSY_FILES; AR_ENGINES_LANDING replaces both). Build
 times per engine are printed at the end of the run and written to
 build/test/engine-timings.json.
 """
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import time
 from dataclasses import dataclass, field
@@ -49,10 +51,47 @@ class Built:
     location: Path | None = None
 
 
+# Rows every engine must reject the same way, added to the demo data (which has none): an
+# impossible date, a row split by an unquoted decimal comma (the exact parser's structure error),
+# an unknown code, a third decimal, a broken UTF-8 byte; beside valid rows in other date formats,
+# a cp1252 file with a decimal comma and a mixed-case accented blocking cause, a lettered pair.
+MESSY_FILES = {
+    "ledger/ledger_messy.csv": ("utf-8", (
+        "entry_id,customer_code,customer_name,document_number,document_type,posting_date,due_date,debit,credit,"
+        "lettering_code,reference\n"
+        "MX1,CMX,Messy SA,FMX1,FA,2025-02-30,,100.00,,,impossible date\n"
+        "MX2,CMX,Messy SA,FMX2,FA,2025-03-03,,12,3,4,,thousands separator\n"
+        "MX3,CMX,Messy SA,FMX3,ZZ,2025-03-03,,10.00,,,unknown type\n"
+        "MX4,CMX,Messy SA,FMX4,FA,2025-03-04,2025-04-03,250.005,,,three decimals\n"
+        "MX5,CMX,Messy SA,FMX5,FA,03/03/2025,,80.00,,LMX,French date\n"
+        "MX6,CMX,Messy SA,PMX6,RG,20250305,,,80.00,LMX,paid FMX5\n"
+        "MX7,CMX,Messy SA,FMX7,fa,2025-03-06 00:00:00,2025-02-29,55.50,,,impossible due date\n"
+        "MX8,CMX,Messy SA,FMX8,INV,2025-03-07,2028-02-29,42.00,,,due on a leap day\n").encode("utf-8")),
+    "dunning/dunning_messy_2025-03-10.csv": ("cp1252", (
+        "company_code;customer_code;document_number;dunning_status;dunning_level;blocking_cause;collector;"
+        "promised_date;promised_amount\n"
+        "FR01;CMX;FMX5;Relance en cours;1;ÉCART COMMANDE;Zoé;;\n"
+        "FR01;CMX;FMX8;paiement promis;2;;Zoé;31/03/2025;42,00\n"
+        "FR01;CMX;FMX9;xyz;1;;Zoé;;\n"
+        "FR01;CMX;FMX4;relance en cours;-1;;Zoé;;\n").encode("cp1252")),
+    "customers/customers_messy.csv": ("utf-8 with a broken byte", (
+        "customer_code,customer_name,country,credit_limit,payment_terms_days\n".encode()
+        + b"CMX,Messy \xe9 SA,FR,1000.00,45\n"
+        + "CMY,Ça va Société Générale,fra,500,30\n".encode())),
+}
+
+
 @pytest.fixture(scope="session")
-def landing() -> Path:
+def landing(tmp_path_factory) -> Path:
+    """The demo landing data plus MESSY_FILES (AR_ENGINES_LANDING: another folder, as is)."""
     env = os.environ.get("AR_ENGINES_LANDING")
-    return Path(env).resolve() if env else demo_landing_dir()
+    if env:
+        return Path(env).resolve()
+    root = tmp_path_factory.mktemp("landing") / "landing"
+    shutil.copytree(demo_landing_dir(), root)
+    for name, (_, data) in MESSY_FILES.items():
+        (root / name).write_bytes(data)
+    return root
 
 
 @pytest.fixture(scope="session")
