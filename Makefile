@@ -1,20 +1,30 @@
 # Receivables warehouse: every target installs what it needs into .venv from
-# the pinned requirements.lock, so a fresh machine needs only python3.
+# the pinned requirements.lock, so a fresh machine needs only python3. The
+# Spark targets add .venv-spark (requirements.lock + requirements-spark.lock,
+# Java 17+); the PostgreSQL targets start a local server from the Debian
+# `postgresql` package (scripts/local_postgres.sh, installs it when missing).
 
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
 TEST_DIR := build/test
+SPARK_VENV := .venv-spark
+SPARK_BIN := $(SPARK_VENV)/bin
+SPARK_STAMP := $(SPARK_VENV)/.installed-$(shell cat requirements.lock requirements-spark.lock pyproject.toml | cksum | cut -d' ' -f1)
+LOCAL_PG := scripts/local_postgres.sh
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: help install demo build summary test lint dbt-test pytest docs generate clean lock
+.PHONY: help install install-spark demo build summary test lint dbt-test pytest test-engines docs generate \
+	clean lock lock-spark postgres postgres-stop spark
 
 help:
 	@echo "make demo     build the warehouse from the bundled demo data and print the summary"
 	@echo "make build    the same on \$$AR_LANDING_DIR into \$$AR_DUCKDB_PATH"
 	@echo "make test     lint + dbt build with every data and unit test + Python tests"
 	@echo "make docs     dbt docs (target/index.html)"
+	@echo "make postgres the same models on a local PostgreSQL (left running; make postgres-stop)"
+	@echo "make spark    the same models on Spark, in process (local pyspark)"
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,6 +34,15 @@ $(STAMP): requirements.lock pyproject.toml
 	touch $(STAMP)
 
 install: $(STAMP)
+
+$(SPARK_STAMP): requirements.lock requirements-spark.lock pyproject.toml
+	test -x $(SPARK_BIN)/python || $(PYTHON) -m venv $(SPARK_VENV)
+	$(SPARK_BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock -r requirements-spark.lock
+	$(SPARK_BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	rm -f $(SPARK_VENV)/.installed-*
+	touch $(SPARK_STAMP)
+
+install-spark: $(SPARK_STAMP)
 
 demo: $(STAMP)
 	$(BIN)/arw demo
@@ -48,7 +67,27 @@ dbt-test: $(STAMP)
 pytest: $(STAMP)
 	$(BIN)/python -m pytest -q
 
-test: lint dbt-test pytest
+# The same landing data built on DuckDB, PostgreSQL (a throwaway local server,
+# stopped and removed at the end) and Spark (in process): every mart equal row
+# for row, every data and unit test green on each engine, the BI role's rights.
+test-engines: $(STAMP) $(SPARK_STAMP)
+	AR_REQUIRE_ENGINES=1 $(LOCAL_PG) scratch $(BIN)/python -m pytest -q tests/engines
+
+test: lint dbt-test pytest test-engines
+
+# $$AR_LANDING_DIR (else the demo data) on the local PostgreSQL, which stays up
+# for BI tools (role bi_reader reads the marts) until `make postgres-stop`.
+postgres: $(STAMP)
+	$(LOCAL_PG) start >/dev/null
+	$(BIN)/arw build --target postgres
+
+postgres-stop:
+	$(LOCAL_PG) stop
+
+# $$AR_LANDING_DIR (else the demo data) on Spark in this process; tables and
+# metastore in $$AR_SPARK_DIR (default warehouse/spark).
+spark: $(SPARK_STAMP)
+	$(SPARK_BIN)/arw build --target spark
 
 docs: $(STAMP)
 	mkdir -p $(TEST_DIR)
@@ -62,8 +101,14 @@ lock:
 	$(PYTHON) -m venv /tmp/ar-lock-venv && /tmp/ar-lock-venv/bin/pip install -r requirements.in \
 		&& /tmp/ar-lock-venv/bin/pip freeze > requirements.lock
 
+# what the Spark environment adds to requirements.lock
+lock-spark:
+	$(PYTHON) -m venv /tmp/ar-lock-spark-venv && /tmp/ar-lock-spark-venv/bin/pip install -r requirements.lock \
+		-r requirements-spark.in && /tmp/ar-lock-spark-venv/bin/pip freeze \
+		| grep -v -i -x -F -f requirements.lock > requirements-spark.lock
+
 clean:
-	rm -rf build target logs warehouse/*.duckdb
+	rm -rf build target logs warehouse/*.duckdb warehouse/spark
 
 # ---- Receivables dashboard in Apache Superset (dashboard/, README "Dashboard") --------------
 # Superset has its own pinned environment, .venv-superset, from dashboard/requirements.lock.

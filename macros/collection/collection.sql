@@ -2,7 +2,7 @@
 
 {#- A rate as a fraction, null when its base is 0 (DEFINITIONS §0: 0.75 = 75 %). -#}
 {% macro ar_rate(numerator, base) -%}
-    case when {{ base }} = 0 then null else {{ numerator }} / {{ base }} end
+    case when {{ base }} = 0 then null else {{ ar_divide(numerator, base) }} end
 {%- endmacro %}
 
 {#- The collector label of items nobody is assigned to (no collector on the

@@ -1,13 +1,13 @@
-{#- Portable calendar arithmetic (no engine-specific date functions). -#}
+{#- Portable calendar arithmetic (engine specifics are in engine_dispatch.sql). -#}
 
 {#- ISO weekday (1 = Monday ... 7 = Sunday): 1900-01-01 was a Monday. -#}
 {% macro ar_iso_weekday(date_expr) -%}
-    (mod({{ dbt.datediff("cast('1900-01-01' as date)", date_expr, 'day') }}, 7) + 1)
+    (mod({{ ar_days_between("cast('1900-01-01' as date)", date_expr) }}, 7) + 1)
 {%- endmacro %}
 
-{#- date + n days, as a date (dbt.dateadd returns a timestamp on some engines) -#}
+{#- date + n days, as a date -#}
 {% macro ar_add_days(date_expr, days) -%}
-    cast({{ dbt.dateadd('day', days, date_expr) }} as date)
+    {{ ar_date_add('day', days, date_expr) }}
 {%- endmacro %}
 
 {#- 0 .. 10^digits - 1, as a relation with one column `n` -#}

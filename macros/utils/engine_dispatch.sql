@@ -66,3 +66,166 @@
     try_cast({{ expr }} as date)
 {%- endmacro %}
 
+{#- PostgreSQL has no try_cast: a date string that is not a real date would
+    stop the query. The string (YYYY-MM-DD, as ar_parse_date builds it) is
+    checked field by field first, with arithmetic that cannot fail; a CASE
+    evaluates its branches in order. to_date (stable, unlike a cast) is not
+    folded at plan time, so a constant impossible date cannot fail the plan
+    either. -#}
+{% macro postgres__ar_try_cast_date(expr) -%}
+    {%- set y = 'cast(substr(' ~ expr ~ ', 1, 4) as integer)' -%}
+    {%- set m = 'cast(substr(' ~ expr ~ ', 6, 2) as integer)' -%}
+    {%- set d = 'cast(substr(' ~ expr ~ ', 9, 2) as integer)' -%}
+    case
+        when not {{ ar_regexp_matches(expr, '[0-9]{4}-[0-9]{2}-[0-9]{2}') }} then null
+        when {{ m }} not between 1 and 12 then null
+        when {{ d }} not between 1 and case
+            when {{ m }} in (4, 6, 9, 11) then 30
+            when {{ m }} <> 2 then 31
+            when mod({{ y }}, 4) = 0 and (mod({{ y }}, 100) <> 0 or mod({{ y }}, 400) = 0) then 29
+            else 28
+        end then null
+        else to_date({{ expr }}, 'YYYY-MM-DD')
+    end
+{%- endmacro %}
+
+{#- Spark 4 runs in ANSI mode: a plain cast of '2025-02-30' fails the query
+    (and dbt-spark's safe_cast is a plain cast). -#}
+{% macro spark__ar_try_cast_date(expr) -%}
+    try_cast({{ expr }} as date)
+{%- endmacro %}
+
+{#- date + n days / months / years, as a date. dbt.dateadd returns a
+    timestamp on some engines, and on Spark it wraps its argument in
+    assert_true(... is not null), so a null date (an item with no previous
+    snapshot) fails the query instead of giving null. -#}
+{% macro ar_date_add(datepart, interval, date_expr) -%}
+    {{ return(adapter.dispatch('ar_date_add', 'ar_warehouse')(datepart, interval, date_expr)) }}
+{%- endmacro %}
+
+{% macro default__ar_date_add(datepart, interval, date_expr) -%}
+    cast({{ dbt.dateadd(datepart, interval, date_expr) }} as date)
+{%- endmacro %}
+
+{% macro spark__ar_date_add(datepart, interval, date_expr) -%}
+    {%- if datepart == 'day' -%}
+        date_add({{ date_expr }}, cast({{ interval }} as int))
+    {%- elif datepart == 'month' -%}
+        add_months({{ date_expr }}, cast({{ interval }} as int))
+    {%- elif datepart == 'year' -%}
+        add_months({{ date_expr }}, cast(({{ interval }}) * 12 as int))
+    {%- else -%}
+        {{ exceptions.raise_compiler_error("ar_date_add: unsupported datepart " ~ datepart) }}
+    {%- endif -%}
+{%- endmacro %}
+
+{#- Days from start_date to end_date (end - start), null when either is null.
+    Same reason as ar_date_add: dbt.datediff asserts non-null dates on Spark. -#}
+{% macro ar_days_between(start_date, end_date) -%}
+    {{ return(adapter.dispatch('ar_days_between', 'ar_warehouse')(start_date, end_date)) }}
+{%- endmacro %}
+
+{% macro default__ar_days_between(start_date, end_date) -%}
+    {{ dbt.datediff(start_date, end_date, 'day') }}
+{%- endmacro %}
+
+{% macro spark__ar_days_between(start_date, end_date) -%}
+    datediff({{ end_date }}, {{ start_date }})
+{%- endmacro %}
+
+{#- on-run-end: the BI role may use the marts schema (dbt `grants` give it
+    select on each mart table). PostgreSQL only: DuckDB has no roles, and
+    Spark / Databricks permissions live in the catalog (Unity Catalog grants),
+    outside this project. Nothing when the role is empty or the schema was not
+    built by this run. -#}
+{% macro ar_grant_schema_usage(schema_name, role) -%}
+    {{ return(adapter.dispatch('ar_grant_schema_usage', 'ar_warehouse')(schema_name, role)) }}
+{%- endmacro %}
+
+{% macro default__ar_grant_schema_usage(schema_name, role) -%}
+{%- endmacro %}
+
+{% macro postgres__ar_grant_schema_usage(schema_name, role) -%}
+    {%- if role and execute -%}
+        do $$
+        begin
+            if exists (select from pg_namespace where nspname = '{{ schema_name }}') then
+                execute format('grant usage on schema %I to %I', '{{ schema_name }}', '{{ role }}');
+            end if;
+        end
+        $$
+    {%- endif -%}
+{%- endmacro %}
+
+{#- post-hook of every model: fresh planner statistics for a table just
+    built. PostgreSQL collects none on create table as (autovacuum comes
+    later), and its estimates of the staging filters are then off by orders of
+    magnitude. DuckDB and Spark (local, no cost-based optimizer by default)
+    need nothing. -#}
+{% macro ar_refresh_statistics() -%}
+    {{ return(adapter.dispatch('ar_refresh_statistics', 'ar_warehouse')()) }}
+{%- endmacro %}
+
+{% macro default__ar_refresh_statistics() -%}
+{%- endmacro %}
+
+{% macro postgres__ar_refresh_statistics() -%}
+    {%- if model.config.materialized in ('table', 'incremental') -%}
+        analyze {{ this }}
+    {%- endif -%}
+{%- endmacro %}
+
+{#- numerator / denominator for ratios (DSO, CEI, rates, utilisation). DuckDB
+    divides decimals as doubles and PostgreSQL's numeric division keeps 16+
+    significant digits. Spark's decimal division keeps only 6 decimals once
+    the operands are wide sums (decimal(38, 2)): 4 / 7 * 100 would be 57.1429
+    instead of 57.142857. There both sides become doubles, as on DuckDB.
+    Callers guard against a zero denominator. -#}
+{% macro ar_divide(numerator, denominator) -%}
+    {{ return(adapter.dispatch('ar_divide', 'ar_warehouse')(numerator, denominator)) }}
+{%- endmacro %}
+
+{% macro default__ar_divide(numerator, denominator) -%}
+    ({{ numerator }}) / ({{ denominator }})
+{%- endmacro %}
+
+{% macro spark__ar_divide(numerator, denominator) -%}
+    (cast({{ numerator }} as double) / cast({{ denominator }} as double))
+{%- endmacro %}
+
+{#- dbt-spark's seed loader (session method) quotes bound values without
+    escaping them, so a label such as « décision d'arbitrage » breaks the
+    insert, and an empty cell becomes the text 'None'. The same inserts with
+    escaped literals. -#}
+{% macro spark__load_csv_rows(model, agate_table) %}
+    {%- set column_override = model['config'].get('column_types', {}) -%}
+    {%- set statements = [] -%}
+    {%- for chunk in agate_table.rows | batch(get_batch_size()) -%}
+        {%- set sql -%}
+            insert into {{ this.render() }} values
+            {% for row in chunk -%}
+                ({%- for col_name in agate_table.column_names -%}
+                    {%- set type = column_override.get(col_name, adapter.convert_type(agate_table, loop.index0)) -%}
+                    cast({{ ar_spark_literal(row[loop.index0]) }} as {{ type }})
+                    {%- if not loop.last %}, {% endif -%}
+                {%- endfor -%})
+                {%- if not loop.last %},{% endif %}
+            {% endfor -%}
+        {%- endset -%}
+        {%- do adapter.add_query(sql, abridge_sql_log=True) -%}
+        {%- if loop.first %}{% do statements.append(sql) %}{% endif -%}
+    {%- endfor -%}
+    {{ return(statements[0]) }}
+{% endmacro %}
+
+{% macro ar_spark_literal(value) -%}
+    {%- if value is none -%}
+        null
+    {%- elif value is sameas true or value is sameas false -%}
+        {{ 'true' if value else 'false' }}
+    {%- elif value is number -%}
+        {{ value }}
+    {%- else -%}
+        '{{ value | string | replace("\\", "\\\\") | replace("'", "\\'") }}'
+    {%- endif -%}
+{%- endmacro %}

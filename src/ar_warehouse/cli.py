@@ -2,6 +2,7 @@
 
     arw demo                      build the bundled demo warehouse and print its summary
     arw build [--landing DIR] [--warehouse FILE] [--vars JSON]
+    arw build --target postgres|spark [--landing DIR] [--export DIR]   same models on a server engine
     arw land --landing DIR --warehouse FILE    land only (debugging a delivery)
     arw summary [--warehouse FILE]
     arw checksums [--warehouse FILE]           row count + checksum per mart
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -33,7 +35,16 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="arw", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = ap.add_subparsers(dest="command", required=True)
-    _common(sub.add_parser("build", help="land + dbt build + publish"))
+    p_build = sub.add_parser("build", help="land + dbt build + publish")
+    _common(p_build)
+    p_build.add_argument("--target", choices=["duckdb", "postgres", "spark"], default="duckdb",
+                         help="engine (default duckdb); postgres / spark: land + dbt build there (engines.py)")
+    p_build.add_argument("--spark-dir", type=Path, default=None,
+                         help="spark: warehouse + metastore folder (default $AR_SPARK_DIR, else warehouse/spark)")
+    p_build.add_argument("--export", type=Path, default=None,
+                         help="postgres / spark: also write every mart as DIR/<mart>.parquet")
+    p_build.add_argument("--timings", type=Path, default=None,
+                         help="postgres / spark: write the step timings (seconds) as JSON")
     _common(sub.add_parser("demo", help="build the bundled demo data and print the summary"))
     p_land = sub.add_parser("land", help="land files into a DuckDB file (no dbt)")
     p_land.add_argument("--landing", type=Path, required=True)
@@ -72,6 +83,8 @@ def main(argv: list[str] | None = None) -> int:
         return print_summary(args.warehouse or paths.warehouse_path())
 
     landing = args.landing or (paths.demo_landing_dir() if args.command == "demo" else paths.landing_dir())
+    if args.command == "build" and args.target != "duckdb":
+        return _build_on_engine(args, landing.resolve())
     warehouse = args.warehouse or paths.warehouse_path()
     vars_ = json.loads(args.vars) if args.vars else None
     print(f"landing folder: {landing}\nwarehouse:      {warehouse}")
@@ -82,6 +95,42 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     from .summary import print_summary
     return print_summary(warehouse)
+
+
+def _build_on_engine(args: argparse.Namespace, landing: Path) -> int:
+    from .engines import EngineError, build_postgres, build_spark, spark_dir_default
+
+    vars_ = json.loads(args.vars) if args.vars else None
+    print(f"landing folder: {landing}\ntarget:         {args.target}")
+    try:
+        if args.target == "postgres":
+            result = build_postgres(landing, vars_=vars_, run_tests=not args.skip_tests, export=args.export)
+        else:
+            try:
+                import pyspark  # noqa: F401
+            except ImportError:
+                print("error: pyspark is not installed in this environment; `make spark` builds with the "
+                      "Spark environment (.venv-spark)", file=sys.stderr)
+                return 2
+            spark_dir = (args.spark_dir or spark_dir_default()).resolve()
+            print(f"spark folder:   {spark_dir}")
+            result = build_spark(landing, vars_=vars_, run_tests=not args.skip_tests, spark_dir=spark_dir,
+                                 export=args.export)
+    except (LandingError, EngineError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(f"built on {result.target} in " + ", ".join(f"{k} {v} s" for k, v in result.seconds.items()))
+    print("marts: " + ", ".join(f"{name} {rows}" for name, rows in result.mart_rows.items()))
+    if args.target == "postgres":
+        from .engines import postgres_settings
+
+        pg = postgres_settings()
+        role = os.environ.get("AR_PG_BI_ROLE", "bi_reader")
+        print(f"BI tools: host {pg['host']} port {pg['port']} database {pg['dbname']} user {role}, schema marts "
+              f"(psql -h {pg['host']} -p {pg['port']} -U {role} {pg['dbname']})")
+    if args.timings:
+        args.timings.write_text(json.dumps(result.seconds) + "\n")
+    return 0
 
 
 if __name__ == "__main__":

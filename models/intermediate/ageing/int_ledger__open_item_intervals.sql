@@ -63,7 +63,7 @@ select
     intervals.entry_id,
     intervals.valid_from,
     intervals.valid_until,
-    intervals.open_amount,
+    cast(intervals.open_amount as decimal(18, 2)) as open_amount,
     intervals.is_after_lettering,
     items.customer_code,
     items.customer_name,
@@ -73,7 +73,7 @@ select
     items.posting_date,
     items.document_date,
     items.due_date,
-    items.amount,
+    cast(items.amount as decimal(18, 2)) as amount,
     items.lettering_code,
     items.lettering_effective_date,
     items.reference

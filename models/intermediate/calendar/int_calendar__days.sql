@@ -10,10 +10,10 @@ as_of as (
 bounds as (
     select
         cast({{ dbt.date_trunc('year', 'first_posting_date') }} as date) as first_day,
-        cast({{ dbt.dateadd(
+        {{ ar_date_add(
             'day', -1,
-            dbt.dateadd('year', 2, dbt.date_trunc('year', 'as_of_date'))
-        ) }} as date) as last_day,
+            ar_date_add('year', 2, 'cast(' ~ dbt.date_trunc('year', 'as_of_date') ~ ' as date)')
+        ) }} as last_day,
         as_of_date
     from as_of
 ),
@@ -28,7 +28,7 @@ days as (
         bounds.as_of_date
     from bounds
     cross join integers
-    where integers.n <= {{ dbt.datediff('bounds.first_day', 'bounds.last_day', 'day') }}
+    where integers.n <= {{ ar_days_between('bounds.first_day', 'bounds.last_day') }}
 )
 
 select

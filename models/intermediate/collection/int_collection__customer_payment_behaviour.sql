@@ -39,7 +39,7 @@ settled_items as (
         settlements.company_code,
         settlements.customer_code,
         settlements.settled_size as settled_amount,
-        {{ dbt.datediff('settlements.due_date', 'settlements.effective_date', 'day') }}
+        {{ ar_days_between('settlements.due_date', 'settlements.effective_date') }}
             as days_late
     from settlements
     cross join window_bounds
@@ -53,7 +53,7 @@ by_customer as (
         count(*) as settled_item_count,
         sum(settled_amount) as settled_amount,
         sum(case when days_late > 0 then settled_amount else 0 end) as settled_late_amount,
-        sum(settled_amount * days_late) / sum(settled_amount) as average_days_late
+        {{ ar_divide('sum(settled_amount * days_late)', 'sum(settled_amount)') }} as average_days_late
     from settled_items
     group by company_code, customer_code
 )

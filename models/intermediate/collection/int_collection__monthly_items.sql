@@ -226,7 +226,7 @@ select
         when due_date < month_start_date then 'overdue_at_start'
         else 'falling_due_in_month'
     end as due_timing,
-    base_amount,
-    settled_amount,
+    cast(base_amount as decimal(18, 2)) as base_amount,
+    cast(settled_amount as decimal(18, 2)) as settled_amount,
     case when is_settled_in_month then effective_date end as settled_date
 from with_collector

@@ -26,8 +26,7 @@ walk as (
         balances.ar_balance,
         balances.period_days,
         offsets.months_back,
-        cast({{ dbt.dateadd('month', '-offsets.months_back', 'balances.month_start_date') }} as date)
-            as walk_month_start_date
+        {{ ar_date_add('month', '-offsets.months_back', 'balances.month_start_date') }} as walk_month_start_date
     from balances
     cross join offsets
 ),
@@ -41,10 +40,9 @@ walk_months as (
         coalesce(earlier.net_credit_sales, 0) as month_sales,
         case
             when walk.months_back = 0 then walk.period_days
-            else {{ dbt.datediff(
+            else {{ ar_days_between(
                 'walk.walk_month_start_date',
-                dbt.dateadd('month', 1, 'walk.walk_month_start_date'),
-                'day'
+                ar_date_add('month', 1, 'walk.walk_month_start_date')
             ) }}
         end as month_days
     from walk
@@ -93,8 +91,8 @@ summed as (
             case
                 when absorbed.months_back = stop_month.stop_months_back
                     then absorbed.days_before
-                        + (absorbed.ar_balance - absorbed.absorbed_before)
-                        / absorbed.month_sales * absorbed.month_days
+                        + {{ ar_divide('absorbed.ar_balance - absorbed.absorbed_before', 'absorbed.month_sales') }}
+                        * absorbed.month_days
             end
         ) as countback_days
     from absorbed
@@ -110,11 +108,14 @@ select
     month_start_date,
     trailing_3m_net_sales,
     trailing_3m_days,
-    case
-        when ar_balance <= 0 then 0
-        -- 24 months of sales do not absorb the balance: the walk's full length
-        when countback_days is null then walk_days
-        else countback_days
-    end as dso_countback,
+    -- days with a fixed scale on every engine (the mart rounds to 4 decimals)
+    cast(
+        case
+            when ar_balance <= 0 then 0
+            -- 24 months of sales do not absorb the balance: the walk's full length
+            when countback_days is null then walk_days
+            else countback_days
+        end as decimal(28, 12)
+    ) as dso_countback,
     countback_days is null and ar_balance > 0 as is_countback_capped
 from summed

@@ -23,8 +23,10 @@ select
     debits.lettering_code,
     debits.entry_id as debit_entry_id,
     credits.entry_id as credit_entry_id,
-    least(debits.queue_end, credits.queue_end)
-    - greatest(debits.queue_start, credits.queue_start) as allocated_amount,
+    cast(
+        least(debits.queue_end, credits.queue_end) - greatest(debits.queue_start, credits.queue_start)
+        as decimal(18, 2)
+    ) as allocated_amount,
     debits.effective_date
 from debits
 inner join credits

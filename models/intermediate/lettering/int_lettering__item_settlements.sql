@@ -38,14 +38,15 @@ queued as (
             when entries.item_side = 'credit' then groups.debit_total
             else 0
         end as opposite_total,
-        coalesce(sum(abs(entries.amount)) over (
+        -- typed, so that an empty window (the queue's first item) is 0.00 on every engine
+        cast(coalesce(sum(abs(entries.amount)) over (
             partition by entries.company_code, entries.customer_code, entries.lettering_code, entries.item_side
             order by
                 case when entries.item_side = 'debit' then entries.due_date end,
                 entries.posting_date,
                 {{ ar_bytewise('entries.entry_id') }}
             rows between unbounded preceding and 1 preceding
-        ), 0) as queue_start
+        ), 0) as decimal(18, 2)) as queue_start
     from entries
     inner join groups
         on
@@ -76,12 +77,16 @@ select
     effective_date,
     settlement_kind,
     queue_start,
-    queue_start + item_size as queue_end,
-    settled_size,
+    -- amounts keep the ledger's two decimals on every engine (PostgreSQL's
+    -- numeric arithmetic and Spark's decimal rules would each pick their own)
+    cast(queue_start + item_size as decimal(18, 2)) as queue_end,
+    cast(settled_size as decimal(18, 2)) as settled_size,
     -- the signed amount still open once the group has taken effect
-    case
-        when item_side = 'debit' then amount - settled_size
-        when item_side = 'credit' then amount + settled_size
-        else 0
-    end as residual_amount
+    cast(
+        case
+            when item_side = 'debit' then amount - settled_size
+            when item_side = 'credit' then amount + settled_size
+            else 0
+        end as decimal(18, 2)
+    ) as residual_amount
 from settled

@@ -49,7 +49,7 @@ select
     cast(exposure.overdue_total as decimal(18, 2)) as overdue_total,
     cast(exposure.credit_limit - exposure.balance as decimal(18, 2)) as available_credit,
     cast(
-        case when exposure.credit_limit > 0 then exposure.balance / exposure.credit_limit end
+        case when exposure.credit_limit > 0 then {{ ar_divide('exposure.balance', 'exposure.credit_limit') }} end
         as decimal(18, 6)
     ) as utilisation,
     coalesce(exposure.balance > exposure.credit_limit, false) as is_over_limit,

@@ -22,11 +22,8 @@ scheduled as (
         open_items.open_amount,
         as_of.as_of_date,
         -- months between the as-of month and the due month
-        {{ dbt.datediff(
-            dbt.date_trunc('month', 'as_of.as_of_date'),
-            dbt.date_trunc('month', 'open_items.due_date'),
-            'month'
-        ) }} as months_ahead,
+        (extract(year from open_items.due_date) - extract(year from as_of.as_of_date)) * 12
+        + extract(month from open_items.due_date) - extract(month from as_of.as_of_date) as months_ahead,
         open_items.due_date < as_of.as_of_date as is_overdue
     from open_items
     cross join as_of

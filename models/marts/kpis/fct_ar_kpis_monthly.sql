@@ -22,16 +22,17 @@ figures as (
         walk.is_countback_capped,
         case
             when walk.trailing_3m_net_sales > 0
-                then balances.ar_balance / walk.trailing_3m_net_sales * walk.trailing_3m_days
+                then {{ ar_divide('balances.ar_balance', 'walk.trailing_3m_net_sales') }} * walk.trailing_3m_days
         end as dso_standard,
         case
             when balances.net_credit_sales > 0
-                then (balances.opening_balance + balances.ar_balance) / 2
-                    / balances.net_credit_sales * balances.period_days
+                then {{ ar_divide(
+                    '(balances.opening_balance + balances.ar_balance) / 2', 'balances.net_credit_sales'
+                ) }} * balances.period_days
         end as dso_average_balance,
         case
             when walk.trailing_3m_net_sales > 0
-                then balances.ar_not_due / walk.trailing_3m_net_sales * walk.trailing_3m_days
+                then {{ ar_divide('balances.ar_not_due', 'walk.trailing_3m_net_sales') }} * walk.trailing_3m_days
         end as bpdso,
         -- CEI: what could be collected (opening balance + sales) against what
         -- was, leaving out what was not yet due
@@ -64,7 +65,7 @@ select
     cast(
         case
             when cei_denominator > 0
-                then (opening_balance + net_credit_sales - ar_balance) / cei_denominator * 100
+                then {{ ar_divide('opening_balance + net_credit_sales - ar_balance', 'cei_denominator') }} * 100
         end
         as decimal(18, 6)
     ) as cei,

@@ -31,7 +31,7 @@ open_items as (
         intervals.*,
         case
             when intervals.item_side = 'debit'
-                then {{ dbt.datediff('intervals.due_date', 'snapshots.snapshot_date', 'day') }}
+                then {{ ar_days_between('intervals.due_date', 'snapshots.snapshot_date') }}
         end as days_past_due
     from snapshots
     inner join intervals

@@ -117,11 +117,11 @@ select
     case
         when amount <= 0 then null
         when due_date is not null then due_date
-        else cast({{ dbt.dateadd(
+        else {{ ar_date_add(
             'day',
             'coalesce(customer_terms_days, ' ~ var('default_payment_terms_days') ~ ')',
             'coalesce(document_date, posting_date)'
-        ) }} as date)
+        ) }}
     end as due_date,
     due_date as exported_due_date,
     case

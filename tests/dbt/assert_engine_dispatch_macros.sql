@@ -1,0 +1,49 @@
+{#- Every engine-specific macro of macros/utils/engine_dispatch.sql, on the
+    engine the build runs on: each case is a value the macro must give. A
+    returned row is a case where this engine's implementation is wrong. The
+    same cases run on DuckDB, PostgreSQL and Spark (`make test`). -#}
+{%- set cases = [
+    ('regexp: the whole text must match', ar_regexp_matches("'2025-01-31'", '[0-9]{4}-[0-9]{2}-[0-9]{2}'), 'true'),
+    ('regexp: anchored, no partial match', ar_regexp_matches("'x2025-01-31'", '[0-9]{4}-[0-9]{2}-[0-9]{2}'), 'false'),
+    ('regexp: anchored around an alternation', ar_regexp_matches("'ab'", 'a|ab'), 'true'),
+    ('bytewise: upper case before lower case', ar_bytewise("'B'") ~ ' < ' ~ ar_bytewise("'a'"), 'true'),
+    ('bytewise: ASCII before accented letters', ar_bytewise("'z'") ~ ' < ' ~ ar_bytewise("'é'"), 'true'),
+    ('bytewise: digits before letters', ar_bytewise("'9'") ~ ' < ' ~ ar_bytewise("'A'"), 'true'),
+    ('try_cast_date: a real date', ar_try_cast_date("'2024-02-29'") ~ " = cast('2024-02-29' as date)", 'true'),
+    ('try_cast_date: 29 Feb of a common year', ar_try_cast_date("'2025-02-29'") ~ ' is null', 'true'),
+    ('try_cast_date: 31 April', ar_try_cast_date("'2025-04-31'") ~ ' is null', 'true'),
+    ('try_cast_date: month 13', ar_try_cast_date("'2025-13-01'") ~ ' is null', 'true'),
+    ('try_cast_date: day 00', ar_try_cast_date("'2025-01-00'") ~ ' is null', 'true'),
+    ('try_cast_date: 31 December', ar_try_cast_date("'2199-12-31'") ~ " = cast('2199-12-31' as date)", 'true'),
+    ('date_add: days across a month end', ar_date_add('day', 3, "cast('2025-01-30' as date)") ~ " = cast('2025-02-02' as date)", 'true'),
+    ('date_add: negative days', ar_date_add('day', -1, "cast('2025-03-01' as date)") ~ " = cast('2025-02-28' as date)", 'true'),
+    ('date_add: a null date gives null', ar_date_add('day', 1, 'cast(null as date)') ~ ' is null', 'true'),
+    ('date_add: month end to a shorter month', ar_date_add('month', 1, "cast('2025-01-31' as date)") ~ " = cast('2025-02-28' as date)", 'true'),
+    ('date_add: months back', ar_date_add('month', '-13', "cast('2025-03-01' as date)") ~ " = cast('2024-02-01' as date)", 'true'),
+    ('date_add: years from 29 February', ar_date_add('year', 2, "cast('2024-02-29' as date)") ~ " = cast('2026-02-28' as date)", 'true'),
+    ('days_between: across a leap February', ar_days_between("cast('2024-01-01' as date)", "cast('2024-03-01' as date)") ~ ' = 60', 'true'),
+    ('days_between: negative', ar_days_between("cast('2025-03-01' as date)", "cast('2025-02-27' as date)") ~ ' = -2', 'true'),
+    ('days_between: null gives null', ar_days_between('cast(null as date)', "cast('2025-02-27' as date)") ~ ' is null', 'true'),
+    ('code key: accented capitals fold (PostgreSQL needs a UTF-8 LC_CTYPE)', ar_code_key("' Écart commande '") ~ " = 'écart commande'", 'true'),
+    ('iso_weekday: Monday 2025-11-24', ar_iso_weekday("cast('2025-11-24' as date)") ~ ' = 1', 'true'),
+    ('iso_weekday: Sunday 2026-11-22', ar_iso_weekday("cast('2026-11-22' as date)") ~ ' = 7', 'true'),
+] %}
+
+with
+
+cases as (
+    {%- for name, expression, expected in cases %}
+    select
+        '{{ name }}' as case_name,
+        coalesce({{ expression }}, false) as actual,
+        {{ expected }} as expected
+    {{ 'union all' if not loop.last }}
+    {%- endfor %}
+)
+
+select
+    case_name,
+    actual,
+    expected
+from cases
+where actual <> expected
