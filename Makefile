@@ -54,6 +54,7 @@ summary: $(STAMP)
 	$(BIN)/arw summary
 
 lint: $(STAMP)
+	mkdir -p $(TEST_DIR)
 	AR_DUCKDB_PATH=$(TEST_DIR)/lint.duckdb $(BIN)/sqlfluff lint models macros tests/dbt analyses
 
 # The whole dbt project on the demo data: every model, seed, data test and
