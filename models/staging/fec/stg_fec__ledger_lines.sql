@@ -11,7 +11,8 @@ fec_lines as (
 
 -- A FEC line has no id. It is identified by what places it in the books:
 -- journal, entry number, posting date, account, auxiliary account, piece
--- reference and amounts (padding and number format normalised). A validated
+-- reference and amounts (in integer cents, which every engine writes the
+-- same way; padding and number format normalised). A validated
 -- entry cannot change any of these (the law makes validated entries
 -- irreversible; corrections are new entries), so a re-export of the same
 -- books gives every line the same key; what does change from one export to
@@ -26,8 +27,9 @@ keyed as (
             "coalesce(account_number, '')", "'|'",
             "coalesce(auxiliary_account_number, '')", "'|'",
             "coalesce(piece_reference, '')", "'|'",
-            "coalesce(cast(debit as " ~ dbt.type_string() ~ "), debit_raw, '')", "'|'",
-            "coalesce(cast(credit as " ~ dbt.type_string() ~ "), credit_raw, '')",
+            "coalesce(cast(cast(round(debit * 100, 0) as bigint) as " ~ dbt.type_string() ~ "), debit_raw, '')",
+            "'|'",
+            "coalesce(cast(cast(round(credit * 100, 0) as bigint) as " ~ dbt.type_string() ~ "), credit_raw, '')",
         ])) }} as line_key
     from fec_lines
 ),
