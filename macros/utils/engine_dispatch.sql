@@ -229,3 +229,32 @@
         '{{ value | string | replace("\\", "\\\\") | replace("'", "\\'") }}'
     {%- endif -%}
 {%- endmacro %}
+
+{#- A 64-bit integer hash of a row's values, to tell whether something
+    changed between two builds (equal values give equal hashes on one engine;
+    nulls count as values). Integers, so that hashes can be summed into one
+    fingerprint per group of rows (one per dunning extract). -#}
+{% macro ar_row_hash(exprs) -%}
+    {{ return(adapter.dispatch('ar_row_hash', 'ar_warehouse')(exprs)) }}
+{%- endmacro %}
+
+{% macro ar_concat_values(exprs) -%}
+    {%- set parts = [] -%}
+    {%- for e in exprs -%}
+        {%- do parts.append("coalesce(cast(" ~ e ~ " as " ~ dbt.type_string() ~ "), '~null~')") -%}
+        {%- if not loop.last %}{% do parts.append("'|'") %}{% endif -%}
+    {%- endfor -%}
+    {{ dbt.concat(parts) }}
+{%- endmacro %}
+
+{% macro default__ar_row_hash(exprs) -%}
+    hashtextextended({{ ar_concat_values(exprs) }}, 0)
+{%- endmacro %}
+
+{% macro duckdb__ar_row_hash(exprs) -%}
+    hash({{ exprs | join(', ') }})
+{%- endmacro %}
+
+{% macro spark__ar_row_hash(exprs) -%}
+    xxhash64({{ ar_concat_values(exprs) }})
+{%- endmacro %}

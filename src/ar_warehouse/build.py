@@ -65,6 +65,9 @@ class RunRecord:
     freshness: str | None = None
     report: str | None = None
     message: str | None = None
+    # "full" (every weekly snapshot rebuilt) or "incremental" (from the published warehouse)
+    mode: str | None = None
+    restate_from_date: str | None = None
     seconds: dict[str, float] = field(default_factory=dict)
 
 
@@ -142,20 +145,28 @@ def _write_audit(staged: Path, history: list[dict], current: RunRecord) -> None:
                 run_id varchar, started_at timestamp, finished_at timestamp, status varchar, published boolean,
                 as_of_date date, rows_landed bigint, rows_quarantined bigint, files_landed bigint,
                 expectations_passed integer, expectations_failed integer, critical_failures integer,
-                freshness varchar, landing_dir varchar, report varchar, message varchar)""")
+                freshness varchar, landing_dir varchar, report varchar, message varchar,
+                build_mode varchar, restate_from_date date)""")
         con.executemany(
-            "insert into audit.build_runs values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "insert into audit.build_runs values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [[r.get("run_id"), r.get("started_at"), r.get("finished_at"), r.get("status"), r.get("published"),
               r.get("as_of_date"), r.get("rows_landed"), r.get("rows_quarantined"), r.get("files_landed"),
               r.get("expectations_passed"), r.get("expectations_failed"), r.get("critical_failures"),
-              r.get("freshness"), r.get("landing_dir"), r.get("report"), r.get("message")] for r in rows])
+              r.get("freshness"), r.get("landing_dir"), r.get("report"), r.get("message"),
+              r.get("mode"), r.get("restate_from_date")] for r in rows])
     finally:
         con.close()
 
 
 def build(landing_dir: Path, warehouse: Path, *, vars_: dict | None = None, run_tests: bool = True,
-          validate_data: bool = True, parser: str = "auto", quiet: bool = False, log=print) -> BuildResult:
-    """Land, build, test, validate, publish. Raises BuildError (published file untouched) on failure."""
+          validate_data: bool = True, parser: str = "auto", quiet: bool = False, full_refresh: bool = False,
+          log=print) -> BuildResult:
+    """Land, build, test, validate, publish. Raises BuildError (published file untouched) on failure.
+
+    When a published warehouse exists (and not `full_refresh`), the build starts from a copy of it:
+    the weekly marts are incremental and recompute only the snapshots from the earliest date a
+    change can reach (int_weekly__restatement). Otherwise it starts from an empty file.
+    """
     warehouse = warehouse.resolve()
     warehouse.parent.mkdir(parents=True, exist_ok=True)
     run = RunRecord(run_id=uuid.uuid4().hex[:12], started_at=_now(), landing_dir=str(landing_dir),
@@ -164,6 +175,12 @@ def build(landing_dir: Path, warehouse: Path, *, vars_: dict | None = None, run_
     staged = stage_dir / warehouse.name  # same file name: DuckDB names the catalog after it
     reports: dict[str, Path] = {}
     try:
+        incremental = warehouse.exists() and not full_refresh
+        run.mode = "incremental" if incremental else "full"
+        if incremental:
+            t0 = time.perf_counter()
+            shutil.copyfile(warehouse, staged)  # the published file is never written to
+            run.seconds["copy"] = round(time.perf_counter() - t0, 2)
         t0 = time.perf_counter()
         try:
             report = land(landing_dir, staged, parser=parser)
@@ -178,6 +195,8 @@ def build(landing_dir: Path, warehouse: Path, *, vars_: dict | None = None, run_
         t0 = time.perf_counter()
         command = ["build"] if run_tests else ["build", "--exclude", "resource_type:test",
                                                "resource_type:unit_test"]
+        if not incremental:
+            command.append("--full-refresh")
         result = run_dbt(command, staged, vars_=vars_, quiet=quiet)
         run.seconds["dbt"] = round(time.perf_counter() - t0, 2)
         if result.returncode != 0:
@@ -192,6 +211,8 @@ def build(landing_dir: Path, warehouse: Path, *, vars_: dict | None = None, run_
             run.rows_quarantined = con.execute(
                 "select count(*) from staging.stg_landing__quarantined_rows").fetchone()[0]
             run.as_of_date = str(con.execute("select as_of_date from intermediate.int_calendar__as_of").fetchone()[0])
+            run.restate_from_date = str(con.execute(
+                "select restate_from_date from intermediate.int_weekly__restatement").fetchone()[0])
         finally:
             con.close()
 

@@ -29,6 +29,9 @@ def _common(parser: argparse.ArgumentParser) -> None:
                         help="DuckDB file to publish (default: $AR_DUCKDB_PATH, else warehouse/ar.duckdb)")
     parser.add_argument("--vars", default=None, help="dbt vars as JSON, e.g. '{\"as_of_date\": \"2026-06-30\"}'")
     parser.add_argument("--skip-tests", action="store_true", help="build models without running dbt tests")
+    parser.add_argument("--full-refresh", action="store_true",
+                        help="rebuild every weekly snapshot (default: recompute only what changed since the "
+                             "published warehouse)")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -89,7 +92,8 @@ def main(argv: list[str] | None = None) -> int:
     vars_ = json.loads(args.vars) if args.vars else None
     print(f"landing folder: {landing}\nwarehouse:      {warehouse}")
     try:
-        build(landing.resolve(), warehouse, vars_=vars_, run_tests=not args.skip_tests)
+        build(landing.resolve(), warehouse, vars_=vars_, run_tests=not args.skip_tests,
+              full_refresh=args.full_refresh)
     except BuildError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

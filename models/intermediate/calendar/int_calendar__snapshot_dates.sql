@@ -35,12 +35,15 @@ with_previous as (
         snapshot_date,
         is_as_of_date,
         is_weekly_date,
-        lag(snapshot_date) over (order by snapshot_date) as previous_snapshot_date
+        lag(snapshot_date) over (order by snapshot_date) as previous_snapshot_date,
+        -- position on the spine: state runs and running sums are kept per snapshot index
+        row_number() over (order by snapshot_date) as snapshot_index
     from snapshot_dates
 )
 
 select
     snapshot_date,
+    cast(snapshot_index as integer) as snapshot_index,
     previous_snapshot_date,
     -- first day of the period this snapshot closes
     coalesce(

@@ -2,14 +2,23 @@
     column per bucket, the balance, and last week's balance for the
     evolution. A customer has a row while it has open items, and one more
     the week its balance drops to nothing. The balance ties to the ledger to
-    the cent (tests/dbt/assert_aged_balance_ties_to_ledger.sql). -#}
-{{ config(contract={'enforced': ar_default_bucket_bounds()}) }}
+    the cent (tests/dbt/assert_aged_balance_ties_to_ledger.sql).
+    Read from fct_ar_outstanding_weekly (the same open items, by bucket);
+    incremental like it. -#}
+-- depends_on: {{ ref('int_weekly__restatement') }}
+{{ config(
+    contract={'enforced': ar_default_bucket_bounds()},
+    materialized=ar_weekly_materialization(),
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook="{{ ar_delete_restated_snapshots() }}"
+) }}
 {%- set buckets = ar_age_buckets() %}
 
 with
 
-open_items as (
-    select * from {{ ref('fct_ar_open_items_weekly') }}
+outstanding as (
+    select * from {{ ref('fct_ar_outstanding_weekly') }}
 ),
 
 snapshots as (
@@ -30,11 +39,11 @@ by_customer as (
         company_code,
         customer_code,
         {%- for b in buckets %}
-        sum(case when age_bucket = '{{ b.code }}' then open_amount else 0 end) as {{ b.code }},
+        sum(case when age_bucket = '{{ b.code }}' then outstanding_amount else 0 end) as {{ b.code }},
         {%- endfor %}
-        count(*) as open_item_count,
-        sum(open_amount) as balance
-    from open_items
+        sum(open_item_count) as open_item_count,
+        sum(outstanding_amount) as balance
+    from outstanding
     group by snapshot_date, company_code, customer_code
 ),
 
@@ -100,4 +109,5 @@ left join dunning_collectors
         customer_weeks.snapshot_date = dunning_collectors.snapshot_date
         and customer_weeks.company_code = dunning_collectors.company_code
         and customer_weeks.customer_code = dunning_collectors.customer_code
+where {{ ar_restated_snapshots_only('customer_weeks.snapshot_date') }}
 order by snapshot_date, company_code, customer_code

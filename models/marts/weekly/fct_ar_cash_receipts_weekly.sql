@@ -3,11 +3,19 @@
     much of those payments was lettered by the week's end (the rest is
     unapplied cash the accountants still have to letter). Amounts are
     positive for what the document type normally carries (a returned payment
-    reduces payments received). -#}
+    reduces payments received). Incremental like the other weekly marts. -#}
+-- depends_on: {{ ref('int_weekly__restatement') }}
+{{ config(
+    materialized=ar_weekly_materialization(),
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook="{{ ar_delete_restated_snapshots() }}"
+) }}
 with
 
 snapshots as (
     select * from {{ ref('int_calendar__snapshot_dates') }}
+    where {{ ar_restated_snapshots_only() }}
 ),
 
 entries as (

@@ -1,10 +1,29 @@
 {#- Outstanding per snapshot date, customer, age bucket, dunning status and
     blocking cause: the weekly receivables picture a credit manager filters
-    and stacks. -#}
+    and stacks.
+
+    Computed without expanding items to weeks: each item's state runs
+    (int_ageing__item_state_runs) add their open amount to their key on the
+    run's first snapshot and take it off after its last; a running sum over
+    the snapshots gives each key's outstanding, which holds until the key's
+    next change. Incremental: a scheduled run recomputes only the snapshots
+    from int_weekly__restatement's date on. -#}
+-- depends_on: {{ ref('int_weekly__restatement') }}
+{{ config(
+    materialized=ar_weekly_materialization(),
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook="{{ ar_delete_restated_snapshots() }}"
+) }}
+
 with
 
-open_items as (
-    select * from {{ ref('fct_ar_open_items_weekly') }}
+runs as (
+    select * from {{ ref('int_ageing__item_state_runs') }}
+),
+
+snapshots as (
+    select * from {{ ref('int_calendar__snapshot_dates') }}
 ),
 
 customers as (
@@ -27,20 +46,83 @@ causes as (
     select * from {{ ref('dim_blocking_causes') }}
 ),
 
-outstanding as (
+-- an item enters its key on its run's first snapshot, leaves it after the last
+movements as (
     select
-        snapshot_date,
         company_code,
         customer_code,
         age_bucket,
         dunning_status,
         blocking_cause,
-        is_latest,
-        sum(open_amount) as outstanding_amount,
-        count(*) as open_item_count
-    from open_items
-    group by
-        snapshot_date, company_code, customer_code, age_bucket, dunning_status, blocking_cause, is_latest
+        first_snapshot_index as snapshot_index,
+        open_amount as amount_change,
+        1 as item_count_change
+    from runs
+    union all
+    select
+        company_code,
+        customer_code,
+        age_bucket,
+        dunning_status,
+        blocking_cause,
+        end_snapshot_index as snapshot_index,
+        -open_amount as amount_change,
+        -1 as item_count_change
+    from runs
+    where end_snapshot_index is not null
+),
+
+net_movements as (
+    select
+        company_code,
+        customer_code,
+        age_bucket,
+        dunning_status,
+        blocking_cause,
+        snapshot_index,
+        sum(amount_change) as amount_change,
+        sum(item_count_change) as item_count_change
+    from movements
+    group by company_code, customer_code, age_bucket, dunning_status, blocking_cause, snapshot_index
+),
+
+-- each key's outstanding from one change to the next
+key_levels as (
+    select
+        company_code,
+        customer_code,
+        age_bucket,
+        dunning_status,
+        blocking_cause,
+        snapshot_index as from_snapshot_index,
+        lead(snapshot_index) over (
+            partition by company_code, customer_code, age_bucket, dunning_status, blocking_cause
+            order by snapshot_index
+        ) as until_snapshot_index,
+        sum(amount_change) over (
+            partition by company_code, customer_code, age_bucket, dunning_status, blocking_cause
+            order by snapshot_index rows between unbounded preceding and current row
+        ) as outstanding_amount,
+        sum(item_count_change) over (
+            partition by company_code, customer_code, age_bucket, dunning_status, blocking_cause
+            order by snapshot_index rows between unbounded preceding and current row
+        ) as open_item_count
+    from net_movements
+),
+
+outstanding as (
+    select
+        snapshots.snapshot_date,
+        snapshots.is_latest,
+        key_levels.*
+    from key_levels
+    inner join snapshots
+        on
+            key_levels.from_snapshot_index <= snapshots.snapshot_index
+            and (key_levels.until_snapshot_index is null or key_levels.until_snapshot_index > snapshots.snapshot_index)
+    where
+        key_levels.open_item_count > 0
+        and {{ ar_restated_snapshots_only('snapshots.snapshot_date') }}
 )
 
 select
