@@ -5,8 +5,11 @@
 For each size (3 years of history, weekly dunning extracts, customers scaled by the
 generator), it measures, as medians of --runs runs:
   - floor: DuckDB reading the ledger files once (count(*) and sum(debit - credit));
-  - full build: `arw build` (landing, dbt models, no tests) wall time and peak RSS;
-  - the ratio build / floor;
+  - full build: `arw build --full-refresh` (landing, dbt models, no tests, publish) of the
+    history up to one week before the end, wall time and peak RSS;
+  - weekly run: `arw build` of one more week of exports (the full history) starting from
+    that published warehouse (incremental weekly marts), wall time and peak RSS;
+  - the ratios build / floor and weekly run / floor;
 and on the largest size, the time of every query of analyses/ (the dashboard's
 starting points). Results go to bench/results.md and bench/results.json with the
 machine description. Figures are measurements, not timed tests.
@@ -18,7 +21,6 @@ import argparse
 import json
 import os
 import platform
-import resource
 import statistics
 import subprocess
 import sys
@@ -32,10 +34,16 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from ar_warehouse.build import run_dbt  # noqa: E402
+from ar_warehouse.deliveries import landing_as_of  # noqa: E402
 
 BENCH_DIR = ROOT / "bench"
 DATA_DIR = Path(os.environ.get("AR_BENCH_DATA", ROOT / "build" / "bench"))
 START, END = "2023-11-01", "2026-10-31"
+WEEK_BEFORE = "2026-10-24"
+# peak RSS of a command and all its descendants, measured in a fresh process per run
+_RSS_WRAPPER = ("import resource, subprocess, sys; r = subprocess.run(sys.argv[1:]); "
+                "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr); "
+                "sys.exit(r.returncode)")
 
 
 def machine() -> dict:
@@ -73,16 +81,31 @@ def floor_seconds(landing: Path) -> tuple[float, int, str]:
 
 def timed(cmd: list[str], env: dict) -> tuple[float, float]:
     """Wall seconds and peak RSS (GB, largest process of the tree) of a command."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     t0 = time.perf_counter()
-    result = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
+    result = subprocess.run([sys.executable, "-c", _RSS_WRAPPER, *cmd], cwd=ROOT, env=env, capture_output=True,
+                            text=True)
     seconds = time.perf_counter() - t0
     if result.returncode != 0:
         raise RuntimeError(f"{' '.join(cmd)} failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    # ru_maxrss of children is the max over every waited-for descendant; it only grows,
-    # so sizes are run from small to large and each figure is the max so far.
-    return seconds, max(peak, before) / 1024 ** 2
+    peak_kb = int(result.stderr.strip().splitlines()[-1])
+    return seconds, peak_kb / 1024 ** 2
+
+
+def restated_from(warehouse: Path) -> str:
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        return str(con.execute("select restate_from_date from intermediate.int_weekly__restatement").fetchone()[0])
+    finally:
+        con.close()
+
+
+def week_before(landing: Path) -> Path:
+    """The same exports as delivered a week before the end (deliveries.landing_as_of)."""
+    folder = landing.with_name(landing.name + "_week_before")
+    if not (folder / "ledger").is_dir():
+        from datetime import date
+        landing_as_of(landing, folder, date.fromisoformat(WEEK_BEFORE))
+    return folder
 
 
 def model_profile(top: int = 8) -> list[tuple[str, float]]:
@@ -113,35 +136,51 @@ def bi_queries(warehouse: Path, repeats: int = 5) -> list[tuple[str, float, int]
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000, 10_000_000])
-    ap.add_argument("--runs", type=int, default=3, help="runs per size (medians); the largest size runs once")
+    ap.add_argument("--runs", type=int, default=3, help="runs per size (medians)")
+    ap.add_argument("--largest-runs", type=int, default=1, help="runs of the largest size (default 1)")
     args = ap.parse_args()
     env = dict(os.environ, DBT_SEND_ANONYMOUS_USAGE_STATS="false")
     results = {"measured_at": datetime.now(timezone.utc).isoformat(timespec="seconds"), "machine": machine(),
                "history": f"{START} to {END}", "sizes": []}
     for lines in sorted(args.sizes):
         landing = landing_for(lines)
-        runs = 1 if lines == max(args.sizes) and len(args.sizes) > 1 else args.runs
-        floors, builds, peaks = [], [], []
+        previous = week_before(landing)
+        runs = args.largest_runs if lines == max(args.sizes) and len(args.sizes) > 1 else args.runs
+        floors, builds, peaks, weeklies, weekly_peaks = [], [], [], [], []
+        warehouse = DATA_DIR / f"warehouse_{lines}" / "ar.duckdb"
         for _ in range(runs):
             f, count, total = floor_seconds(landing)
             floors.append(f)
-            warehouse = DATA_DIR / f"warehouse_{lines}" / "ar.duckdb"
-            seconds, peak = timed([sys.executable, "-m", "ar_warehouse.cli", "build", "--landing", str(landing),
-                                   "--warehouse", str(warehouse), "--skip-tests"], env)
+            seconds, peak = timed([sys.executable, "-m", "ar_warehouse.cli", "build", "--landing", str(previous),
+                                   "--warehouse", str(warehouse), "--skip-tests", "--full-refresh",
+                                   "--vars", json.dumps({"as_of_date": WEEK_BEFORE})], env)
             builds.append(seconds)
             peaks.append(peak)
+            profile = model_profile()
+            seconds, peak = timed([sys.executable, "-m", "ar_warehouse.cli", "build", "--landing", str(landing),
+                                   "--warehouse", str(warehouse), "--skip-tests",
+                                   "--vars", json.dumps({"as_of_date": END})], env)
+            weeklies.append(seconds)
+            weekly_peaks.append(peak)
+        floor = statistics.median(floors)
         entry = {"ledger_lines": count, "ledger_sum": total, "runs": runs,
-                 "floor_s": round(statistics.median(floors), 2),
+                 "floor_s": round(floor, 2),
                  "full_build_s": round(statistics.median(builds), 1),
                  "peak_rss_gb": round(max(peaks), 2),
-                 "ratio_build_floor": round(statistics.median(builds) / statistics.median(floors), 1),
-                 "profile": model_profile()}
+                 "ratio_build_floor": round(statistics.median(builds) / floor, 1),
+                 "weekly_run_s": round(statistics.median(weeklies), 1),
+                 "weekly_peak_rss_gb": round(max(weekly_peaks), 2),
+                 "ratio_weekly_floor": round(statistics.median(weeklies) / floor, 1),
+                 "weekly_restated_from": restated_from(warehouse),
+                 "all_runs_s": {"floor": [round(x, 2) for x in floors], "full": [round(x, 1) for x in builds],
+                                "weekly": [round(x, 1) for x in weeklies]},
+                 "profile": profile, "weekly_profile": model_profile()}
         if lines == max(args.sizes):
             entry["bi_queries_ms"] = bi_queries(warehouse)
         results["sizes"].append(entry)
-        print(json.dumps(entry, indent=1))
-    (BENCH_DIR / "results.json").write_text(json.dumps(results, indent=2) + "\n")
-    write_markdown(results)
+        print(json.dumps(entry, indent=1), flush=True)
+        (BENCH_DIR / "results.json").write_text(json.dumps(results, indent=2) + "\n")
+        write_markdown(results)
     return 0
 
 
@@ -151,14 +190,22 @@ def write_markdown(results: dict) -> None:
              f"Measured {results['measured_at']} on {m['cores']} cores, {m['memory_gb']} GB ({m['cpu']}), "
              f"Python {m['python']}, DuckDB {m['duckdb']}. History {results['history']}, weekly snapshots.",
              "Command: `.venv/bin/python bench/run_bench.py` (see its docstring). Medians of the runs shown.", "",
-             "| ledger lines | runs | floor (read once) s | full build s | build / floor | peak RSS GB |",
-             "|---:|---:|---:|---:|---:|---:|"]
+             "| ledger lines | runs | floor (read once) s | full build s | build / floor | peak RSS GB "
+             "| weekly run s | weekly / floor | weekly peak RSS GB | weekly run restated from |",
+             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
     for s in results["sizes"]:
         lines.append(f"| {s['ledger_lines']:,} | {s['runs']} | {s['floor_s']} | {s['full_build_s']} | "
-                     f"{s['ratio_build_floor']} | {s['peak_rss_gb']} |")
-    lines += ["", "Most expensive models of each size (seconds, from dbt's run_results.json):", ""]
+                     f"{s['ratio_build_floor']} | {s['peak_rss_gb']} | {s['weekly_run_s']} | "
+                     f"{s['ratio_weekly_floor']} | {s['weekly_peak_rss_gb']} | {s['weekly_restated_from']} |")
+    lines += ["", "Every run (seconds):", ""]
     for s in results["sizes"]:
-        lines.append(f"- {s['ledger_lines']:,} lines: " + ", ".join(f"{n} {t}" for n, t in s["profile"]))
+        lines.append(f"- {s['ledger_lines']:,} lines: floor {s['all_runs_s']['floor']}, "
+                     f"full {s['all_runs_s']['full']}, weekly {s['all_runs_s']['weekly']}")
+    lines += ["", "Most expensive models (seconds, from dbt's run_results.json), full build / weekly run:", ""]
+    for s in results["sizes"]:
+        lines.append(f"- {s['ledger_lines']:,} lines, full: " + ", ".join(f"{n} {t}" for n, t in s["profile"]))
+        lines.append(f"- {s['ledger_lines']:,} lines, weekly: "
+                     + ", ".join(f"{n} {t}" for n, t in s["weekly_profile"]))
     for s in results["sizes"]:
         if "bi_queries_ms" in s:
             lines += ["", f"BI queries of `analyses/` on the {s['ledger_lines']:,}-line warehouse "
