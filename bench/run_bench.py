@@ -91,6 +91,17 @@ def timed(cmd: list[str], env: dict) -> tuple[float, float]:
     return seconds, peak_kb / 1024 ** 2
 
 
+def last_run_steps(warehouse: Path) -> dict[str, float]:
+    """Seconds of each step (copy, land, dbt, validate) of the last build, from its run log."""
+    log = warehouse.with_name(warehouse.name + ".runs.jsonl").read_text().splitlines()
+    return json.loads(log[-1])["seconds"]
+
+
+def median_steps(runs: list[dict[str, float]]) -> dict[str, float]:
+    return {step: round(statistics.median(r.get(step, 0.0) for r in runs), 1)
+            for step in ("copy", "land", "dbt", "validate") if any(step in r for r in runs)}
+
+
 def restated_from(warehouse: Path) -> str:
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
@@ -146,7 +157,7 @@ def main() -> int:
         landing = landing_for(lines)
         previous = week_before(landing)
         runs = args.largest_runs if lines == max(args.sizes) and len(args.sizes) > 1 else args.runs
-        floors, builds, peaks, weeklies, weekly_peaks = [], [], [], [], []
+        floors, builds, peaks, weeklies, weekly_peaks, full_steps, weekly_steps = [], [], [], [], [], [], []
         warehouse = DATA_DIR / f"warehouse_{lines}" / "ar.duckdb"
         for _ in range(runs):
             f, count, total = floor_seconds(landing)
@@ -156,12 +167,14 @@ def main() -> int:
                                    "--vars", json.dumps({"as_of_date": WEEK_BEFORE})], env)
             builds.append(seconds)
             peaks.append(peak)
+            full_steps.append(last_run_steps(warehouse))
             profile = model_profile()
             seconds, peak = timed([sys.executable, "-m", "ar_warehouse.cli", "build", "--landing", str(landing),
                                    "--warehouse", str(warehouse), "--skip-tests",
                                    "--vars", json.dumps({"as_of_date": END})], env)
             weeklies.append(seconds)
             weekly_peaks.append(peak)
+            weekly_steps.append(last_run_steps(warehouse))
         floor = statistics.median(floors)
         entry = {"ledger_lines": count, "ledger_sum": total, "runs": runs,
                  "floor_s": round(floor, 2),
@@ -174,6 +187,7 @@ def main() -> int:
                  "weekly_restated_from": restated_from(warehouse),
                  "all_runs_s": {"floor": [round(x, 2) for x in floors], "full": [round(x, 1) for x in builds],
                                 "weekly": [round(x, 1) for x in weeklies]},
+                 "full_steps_s": median_steps(full_steps), "weekly_steps_s": median_steps(weekly_steps),
                  "profile": profile, "weekly_profile": model_profile()}
         if lines == max(args.sizes):
             entry["bi_queries_ms"] = bi_queries(warehouse)
@@ -197,6 +211,16 @@ def write_markdown(results: dict) -> None:
         lines.append(f"| {s['ledger_lines']:,} | {s['runs']} | {s['floor_s']} | {s['full_build_s']} | "
                      f"{s['ratio_build_floor']} | {s['peak_rss_gb']} | {s['weekly_run_s']} | "
                      f"{s['ratio_weekly_floor']} | {s['weekly_peak_rss_gb']} | {s['weekly_restated_from']} |")
+    lines += ["", "Where the time goes (median seconds per step of `arw build`, from its run log; the rest of",
+              "the wall time is starting Python and dbt):", "",
+              "| ledger lines | build | copy published file | land | dbt | GX validation |",
+              "|---:|---|---:|---:|---:|---:|"]
+    for s in results["sizes"]:
+        for kind in ("full", "weekly"):
+            st = s.get(f"{kind}_steps_s")
+            if st:
+                lines.append(f"| {s['ledger_lines']:,} | {kind} | {st.get('copy', '–')} | {st.get('land')} | "
+                             f"{st.get('dbt')} | {st.get('validate')} |")
     lines += ["", "Every run (seconds):", ""]
     for s in results["sizes"]:
         lines.append(f"- {s['ledger_lines']:,} lines: floor {s['all_runs_s']['floor']}, "

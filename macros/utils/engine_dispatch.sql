@@ -238,10 +238,13 @@
     {{ return(adapter.dispatch('ar_row_hash', 'ar_warehouse')(exprs)) }}
 {%- endmacro %}
 
+{#- each value as <length>:<text>, a null as ~null~: no two rows concatenate alike -#}
 {% macro ar_concat_values(exprs) -%}
     {%- set parts = [] -%}
     {%- for e in exprs -%}
-        {%- do parts.append("coalesce(cast(" ~ e ~ " as " ~ dbt.type_string() ~ "), '~null~')") -%}
+        {%- set text = "cast(" ~ e ~ " as " ~ dbt.type_string() ~ ")" -%}
+        {%- do parts.append("coalesce(" ~ dbt.concat(["cast(length(" ~ text ~ ") as " ~ dbt.type_string() ~ ")",
+                                                     "':'", text]) ~ ", '~null~')") -%}
         {%- if not loop.last %}{% do parts.append("'|'") %}{% endif -%}
     {%- endfor -%}
     {{ dbt.concat(parts) }}

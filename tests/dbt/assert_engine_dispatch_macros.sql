@@ -27,6 +27,16 @@
     ('code key: accented capitals fold (PostgreSQL needs a UTF-8 LC_CTYPE)', ar_code_key("' Écart commande '") ~ " = 'écart commande'", 'true'),
     ('iso_weekday: Monday 2025-11-24', ar_iso_weekday("cast('2025-11-24' as date)") ~ ' = 1', 'true'),
     ('iso_weekday: Sunday 2026-11-22', ar_iso_weekday("cast('2026-11-22' as date)") ~ ' = 7', 'true'),
+    ('row_hash: same values, same hash', ar_row_hash(["'a'", "cast('2025-01-31' as date)"]) ~ ' = ' ~ ar_row_hash(["'a'", "cast('2025-01-31' as date)"]), 'true'),
+    ('row_hash: a null is a value of its own', ar_row_hash(["'a'", 'cast(null as ' ~ dbt.type_string() ~ ')']) ~ ' <> ' ~ ar_row_hash(['cast(null as ' ~ dbt.type_string() ~ ')', "'a'"]), 'true'),
+    ('row_hash: values do not run into each other', ar_row_hash(["'a|b'", "'c'"]) ~ ' <> ' ~ ar_row_hash(["'a'", "'b|c'"]), 'true'),
+] %}
+{#- ar_try_cast_date again with its input read from a relation, as real
+    columns are (engines fold constant expressions before a CASE can guard
+    them), for the dispatched macro and for the portable default. -#}
+{%- set table_dates = [
+    ('2025-01-31', '2025-01-31'), ('2024-02-29', '2024-02-29'), ('2025-02-29', none), ('2025-02-30', none),
+    ('2025-13-01', none), ('2025-00-10', none), ('2025-04-31', none), ('2025-12-31', '2025-12-31'),
 ] %}
 
 with
@@ -39,11 +49,46 @@ cases as (
         {{ expected }} as expected
     {{ 'union all' if not loop.last }}
     {%- endfor %}
+),
+
+date_inputs as (
+    {%- for raw, expected in table_dates %}
+    select
+        '{{ raw }}' as raw_value,
+        {{ "cast('" ~ expected ~ "' as date)" if expected else 'cast(null as date)' }} as expected_date
+    {{ 'union all' if not loop.last }}
+    {%- endfor %}
+),
+
+date_cases as (
+    select
+        {{ dbt.concat(["'try_cast_date from a column: '", 'raw_value']) }} as case_name,
+        coalesce(
+            {{ ar_try_cast_date('raw_value') }} = expected_date,
+            expected_date is null and {{ ar_try_cast_date('raw_value') }} is null
+        ) as actual,
+        true as expected
+    from date_inputs
+    union all
+    select
+        {{ dbt.concat(["'portable try_cast_date from a column: '", 'raw_value']) }} as case_name,
+        coalesce(
+            {{ default__ar_try_cast_date('raw_value') }} = expected_date,
+            expected_date is null and {{ default__ar_try_cast_date('raw_value') }} is null
+        ) as actual,
+        true as expected
+    from date_inputs
+),
+
+all_cases as (
+    select * from cases
+    union all
+    select * from date_cases
 )
 
 select
     case_name,
     actual,
     expected
-from cases
+from all_cases
 where actual <> expected

@@ -101,7 +101,9 @@ def test_a_failing_expectation_really_fails(first_build, tmp_path):
     assert clean.failed == 0 and clean.passed > 40
     report = validate(_corrupt_copy(warehouse, tmp_path))
     failed = {(o.suite, o.expectation) for o in report.critical_failures}
-    assert ("grain_fct_ar_aged_balance_weekly", "ExpectCompoundColumnsToBeUnique") in failed
+    assert ("grain_fct_ar_aged_balance_weekly", "ExpectTableRowCountToEqual") in failed
+    grain = next(o for o in report.outcomes if o.suite == "grain_fct_ar_aged_balance_weekly")
+    assert grain.observed == "observed 1", "one key found twice"
     assert ("aged_balance_ties_to_ledger", "ExpectColumnValuesToBeBetween") in failed
     tie = next(o for o in report.outcomes if o.suite == "aged_balance_ties_to_ledger" and not o.success)
     assert tie.observed.startswith("1 unexpected"), "GX computed real metrics, not empty ones"
@@ -115,6 +117,21 @@ def test_expectations_see_the_rows(first_build, tmp_path):
         if "unexpected of" in o.observed and "row_condition" not in o.arguments:
             seen = int(o.observed.split(" of ")[1].split(";")[0])
             assert seen == report.row_counts[o.suite], (o.suite, o.expectation, o.observed)
+
+
+def test_validation_in_chunks_counts_every_row(first_build, tmp_path, monkeypatch):
+    """Large tables are validated a chunk at a time: the outcomes and counts are those of one pass."""
+    _, _, warehouse, _ = first_build
+    copy = _corrupt_copy(warehouse, tmp_path)
+    whole = validate(copy)
+    monkeypatch.setattr(quality, "CHUNK_ROWS", 7)
+    chunked = validate(copy)
+    assert [(o.suite, o.expectation, o.success) for o in chunked.outcomes] == \
+           [(o.suite, o.expectation, o.success) for o in whole.outcomes]
+    assert chunked.row_counts == whole.row_counts
+    for a, b in zip(whole.outcomes, chunked.outcomes):
+        if "unexpected of" in a.observed:
+            assert a.observed.split(";")[0] == b.observed.split(";")[0], (a.suite, a.expectation)
 
 
 def test_failed_critical_expectation_blocks_publication(first_build, tmp_path, monkeypatch):
@@ -142,3 +159,10 @@ def test_pii_columns_are_tagged_for_masking(first_build):
                 for col, spec in node["columns"].items()
                 if col in pii_names and not spec.get("meta", {}).get("pii")]
     assert not untagged, f"PII columns without meta.pii: {untagged}"
+
+
+def test_quality_gate_uses_the_projects_due_date_tolerance():
+    """The GX suite's tolerance is the dbt var: --vars first, else dbt_project.yml's default (0 days)."""
+    assert quality.project_var("due_date_tolerance_days", None) == 0
+    assert quality.project_var("due_date_tolerance_days", {"due_date_tolerance_days": 5}) == 5
+    assert quality.project_var("snapshot_weekday", {"as_of_date": "2026-01-01"}) == 7
