@@ -36,10 +36,13 @@
 {%- endmacro %}
 
 {#- What else than data decides the weekly marts' content: the vars and the
-    code of every model and seed. A change to any of them restates every
-    snapshot. -#}
+    code of every model and seed (dbt's checksums), and of the macros they
+    call (`ar_code_digest`, a digest of models/, macros/, seeds/ and
+    dbt_project.yml that `arw build` passes; a plain `dbt build` without it
+    differs from an `arw build`, so switching between them restates all). A
+    change to any of them restates every snapshot. -#}
 {% macro ar_weekly_settings_digest() -%}
-    {%- set parts = [] -%}
+    {%- set parts = ['code=' ~ var('ar_code_digest', '')] -%}
     {%- for name in ['default_company_code', 'default_payment_terms_days', 'snapshot_weekday',
                      'age_bucket_bounds', 'max_text_length', 'fec_receivable_account_prefixes'] -%}
         {%- do parts.append(name ~ '=' ~ tojson(var(name))) -%}

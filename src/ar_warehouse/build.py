@@ -96,9 +96,29 @@ def dbt_executable() -> str:
     return str(candidate) if candidate.exists() else "dbt"
 
 
+def code_digest() -> str:
+    """A digest of the project's code (models, macros, seeds, dbt_project.yml).
+
+    Passed to dbt as the var `ar_code_digest`: the incremental weekly marts restate every snapshot
+    when it changes (macros/weekly/restatement.sql). dbt's own node checksums cover models and
+    seeds but not the macros they call, where much of the accounting lives (buckets, parsing).
+    """
+    import hashlib
+
+    root = project_dir()
+    digest = hashlib.sha256()
+    files = [root / "dbt_project.yml"]
+    for folder in ("models", "macros", "seeds"):
+        files += sorted(p for p in (root / folder).rglob("*") if p.is_file())
+    for path in files:
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
 def run_dbt(args: list[str], warehouse: Path, *, vars_: dict | None = None, quiet: bool = False,
             target: str | None = None) -> subprocess.CompletedProcess:
     root = project_dir()
+    vars_ = {"ar_code_digest": code_digest(), **(vars_ or {})}
     env = dict(os.environ)
     env["AR_DUCKDB_PATH"] = str(warehouse)
     env.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")

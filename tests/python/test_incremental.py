@@ -17,7 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from ar_warehouse.build import build
+from ar_warehouse import build as build_module
+from ar_warehouse.build import build, code_digest
+from ar_warehouse.paths import project_dir
 from ar_warehouse.checksums import mart_checksums
 from ar_warehouse.deliveries import landing_as_of
 from ar_warehouse.generator import main as generate
@@ -110,3 +112,18 @@ def test_a_run_with_nothing_new_restates_nothing(history):
     again = _build(landing, warehouse, as_of)
     assert again["changes"] == 0 and again["restate_from"] > as_of
     assert mart_checksums(warehouse) == before
+
+
+def test_a_macro_change_changes_the_code_digest(tmp_path, monkeypatch):
+    """Macros are not in dbt's node checksums: the digest arw passes to dbt covers them."""
+    import shutil
+
+    for folder in ("models", "macros", "seeds"):
+        shutil.copytree(project_dir() / folder, tmp_path / folder)
+    shutil.copy(project_dir() / "dbt_project.yml", tmp_path / "dbt_project.yml")
+    monkeypatch.setattr(build_module, "project_dir", lambda: tmp_path)
+    before = code_digest()
+    assert code_digest() == before
+    macro = tmp_path / "macros" / "ageing" / "age_buckets.sql"
+    macro.write_text(macro.read_text().replace("<= 0 then", "<= 1 then", 1))
+    assert code_digest() != before
