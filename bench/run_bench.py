@@ -207,6 +207,8 @@ def write_markdown(results: dict) -> None:
              "| ledger lines | runs | floor (read once) s | full build s | build / floor | peak RSS GB "
              "| weekly run s | weekly / floor | weekly peak RSS GB | weekly run restated from |",
              "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
+    if results.get("note"):
+        lines[4:4] = [results["note"], ""]
     for s in results["sizes"]:
         lines.append(f"| {s['ledger_lines']:,} | {s['runs']} | {s['floor_s']} | {s['full_build_s']} | "
                      f"{s['ratio_build_floor']} | {s['peak_rss_gb']} | {s['weekly_run_s']} | "
