@@ -134,6 +134,33 @@ def test_validation_in_chunks_counts_every_row(first_build, tmp_path, monkeypatc
             assert a.observed.split(";")[0] == b.observed.split(";")[0], (a.suite, a.expectation)
 
 
+def test_chunks_gather_small_batches(tmp_path, monkeypatch):
+    """DuckDB yields ~120 k-row vectors: they are gathered into chunks of CHUNK_ROWS rows or more."""
+    con = duckdb.connect(str(tmp_path / "chunks.duckdb"))
+    monkeypatch.setattr(quality, "CHUNK_ROWS", 300_000)
+    sizes = [len(frame) for frame in quality._chunks(con, "select range as n from range(700000) order by n desc")]
+    assert sum(sizes) == 700_000
+    assert len(sizes) >= 2 and all(size >= 300_000 for size in sizes[:-1]) and sizes[-1] > 0
+    empty = list(quality._chunks(con, "select range as n from range(0)"))
+    assert len(empty) == 1 and len(empty[0]) == 0 and list(empty[0].columns) == ["n"]
+    con.close()
+
+
+def test_orphan_customer_of_the_open_items_is_caught(first_build, tmp_path):
+    """The open-items view is checked through its state runs: a customer missing from the
+    dimension is still found."""
+    _, _, warehouse, _ = first_build
+    copy = tmp_path / "orphan.duckdb"
+    shutil.copy(warehouse, copy)
+    con = duckdb.connect(str(copy))
+    con.execute("update intermediate.int_ageing__item_state_runs set customer_code = 'NOT-IN-DIM' "
+                "where entry_id = (select min(entry_id) from intermediate.int_ageing__item_state_runs)")
+    con.close()
+    suite = next(s for s in quality._suites({}) if s.name == "customers_in_dim_customers")
+    report = validate(copy, suites=[suite])
+    assert [(o.success, o.observed) for o in report.outcomes] == [(False, "observed 1")]
+
+
 def test_failed_critical_expectation_blocks_publication(first_build, tmp_path, monkeypatch):
     _, landing, _, _ = first_build
     published = _build(landing, tmp_path / "wh" / "ar.duckdb")
