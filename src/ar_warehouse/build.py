@@ -203,7 +203,7 @@ def build(landing_dir: Path, warehouse: Path, *, vars_: dict | None = None, run_
             run.seconds["copy"] = round(time.perf_counter() - t0, 2)
         t0 = time.perf_counter()
         try:
-            report = land(landing_dir, staged, parser=parser)
+            report = land(landing_dir, staged, parser=parser, incremental=incremental)
         except LandingError as exc:
             run.status = "refused_landing"
             raise BuildError(f"landing refused, nothing was published:\n{exc}") from exc

@@ -29,6 +29,12 @@ Each landed row keeps its lineage: `source_file` (name inside its folder),
 `source_row_number` (the spreadsheet row: the header is row 1, the first
 record row 2; blank lines are not counted) and `loaded_at`.
 
+A weekly build updates a copy of the published warehouse: a file that this same landing
+code landed before (`landing.landed_files`: same name and size, and the same modification
+time or else the same SHA-256) keeps its rows (and their `loaded_at`); the rows of changed
+and vanished files are deleted and the changed and new files landed. Three years of weekly dunning extracts are
+not read again every week for the one that is new.
+
 Two parsers produce identical rows: DuckDB's CSV reader (fast path) and
 Python's `csv` module (exact path), used when DuckDB refuses a file as
 structurally broken (a row with too many or too few fields, an unterminated
@@ -52,6 +58,8 @@ import duckdb
 import pyarrow as pa
 
 LANDING_SCHEMA = "landing"
+# Rows landed by other landing code are landed again (a new alias, a fixed parser...)
+LANDING_VERSION = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
 MAX_FIELD_BYTES = 128 * 1024 * 1024
 REPLACEMENT_CHAR = "\ufffd"
 
@@ -198,6 +206,7 @@ class LandedFile:
     text: str | None = field(default=None, repr=False)  # decoded text when not plain UTF-8
     parser: str = ""
     row_count: int = 0
+    kept: bool = False  # unchanged since the warehouse being updated landed it: its rows stay
 
 
 @dataclass
@@ -216,6 +225,10 @@ class LandingReport:
             if spec is FEC and not n_files:
                 continue
             parts.append(f"{spec.name}: {self.rows(spec.name)} rows from {n_files} files")
+        kept = [f for f in self.files if f.kept]
+        if kept:
+            parts.append(f"{len(kept)} unchanged files kept as landed before "
+                         f"({sum(f.row_count for f in kept)} rows)")
         return "; ".join(parts)
 
 
@@ -256,6 +269,24 @@ def normalise_header(name: str) -> str:
     return name.replace("\ufeff", "").strip().strip('"').strip().lower()
 
 
+def _file_name_fields(spec: SourceSpec, name: str) -> tuple[str | None, str | None]:
+    """(date, company) a file's name gives: `*_YYYY-MM-DD.csv`, or a FEC's legal name."""
+    file_name_date = file_name_company_code = None
+    if spec.file_name_date_column:
+        m = FILE_NAME_DATE.search(name)
+        file_name_date = m.group(1) if m else None
+    if spec.fec_file_name:
+        m = FEC_FILE_NAME.match(name)
+        if m:
+            file_name_company_code = m.group(1)
+            file_name_date = f"{m.group(2)}-{m.group(3)}-{m.group(4)}"
+    return file_name_date, file_name_company_code
+
+
+def _modified_at(path: Path) -> datetime:
+    return datetime.fromtimestamp(path.stat().st_mtime, timezone.utc).replace(tzinfo=None, microsecond=0)
+
+
 def sniff_file(spec: SourceSpec, path: Path) -> LandedFile:
     data = path.read_bytes()
     rel = path.name
@@ -277,16 +308,7 @@ def sniff_file(spec: SourceSpec, path: Path) -> LandedFile:
                          else f"'{column}' (as '{header[positions[column]]}' and '{name}')")
                 problems.append(f"{spec.folder}/{rel}: column {twice} appears twice in the header")
             positions.setdefault(column, i)
-    file_name_date = None
-    file_name_company_code = None
-    if spec.file_name_date_column:
-        m = FILE_NAME_DATE.search(rel)
-        file_name_date = m.group(1) if m else None
-    if spec.fec_file_name:
-        m = FEC_FILE_NAME.match(rel)
-        if m:
-            file_name_company_code = m.group(1)
-            file_name_date = f"{m.group(2)}-{m.group(3)}-{m.group(4)}"
+    file_name_date, file_name_company_code = _file_name_fields(spec, rel)
     for col in spec.required:
         if col in positions:
             continue
@@ -308,7 +330,7 @@ def sniff_file(spec: SourceSpec, path: Path) -> LandedFile:
         path=path,
         source_file=rel,
         size_bytes=len(data),
-        modified_at=datetime.fromtimestamp(path.stat().st_mtime, timezone.utc).replace(tzinfo=None, microsecond=0),
+        modified_at=_modified_at(path),
         sha256=hashlib.sha256(data).hexdigest(),
         encoding=encoding,
         has_bom=has_bom,
@@ -334,13 +356,21 @@ def list_files(landing_dir: Path, spec: SourceSpec) -> list[Path]:
     return sorted(files, key=lambda p: p.name.encode("utf-8"))
 
 
-def sniff_landing(landing_dir: Path) -> list[LandedFile]:
-    """Check every file before anything is written: all problems in one message."""
+def sniff_landing(landing_dir: Path, previous: dict[tuple[str, str], tuple] | None = None) -> list[LandedFile]:
+    """Check every file before anything is written: all problems in one message.
+
+    `previous`: the files the warehouse being updated landed (`_previous_files`); one of them
+    found unchanged is not read again but kept as it was landed.
+    """
     if not landing_dir.is_dir():
         raise LandingError(f"landing folder {landing_dir} does not exist")
     sniffed, problems = [], []
     for spec in SOURCES:
         for path in list_files(landing_dir, spec):
+            kept = _kept_file(spec, path, (previous or {}).get((spec.name, path.name)))
+            if kept is not None:
+                sniffed.append(kept)
+                continue
             try:
                 sniffed.append(sniff_file(spec, path))
             except LandingError as exc:
@@ -379,6 +409,82 @@ def _fec_fiscal_year_problems(files: list[LandedFile]) -> list[str]:
     return problems
 
 
+# --------------------------------------------------------------------------- updating
+
+
+_LANDED_FILE_COLUMNS = ("source_name", "source_file", "size_bytes", "file_modified_at", "sha256", "encoding",
+                        "has_bom", "delimiter", "decimal_separator", "header", "ignored_columns",
+                        "missing_optional_columns", "parser", "row_count", "loaded_at", "landing_version")
+
+
+def _previous_files(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], tuple]:
+    """(source, file name) -> its `landed_files` row, for the files this landing code landed."""
+    try:
+        rows = con.execute(f"select {', '.join(_LANDED_FILE_COLUMNS)} from {LANDING_SCHEMA}.landed_files"
+                           ).fetchall()
+    except duckdb.Error:  # no landing yet, or landed by a version without landing_version
+        return {}
+    if any(row[-1] != LANDING_VERSION for row in rows):
+        return {}  # other landing code: everything is landed again
+    return {(row[0], row[1]): row for row in rows}
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        while block := fh.read(1 << 24):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _kept_file(spec: SourceSpec, path: Path, row: tuple | None) -> LandedFile | None:
+    """The file as landed before, if it has not changed since.
+
+    Unchanged: same size and modification time (what make and rsync trust), or, when only the
+    time differs (a folder delivered anew), the same content (SHA-256).
+    """
+    if row is None:
+        return None
+    record = dict(zip(_LANDED_FILE_COLUMNS, row))
+    if path.stat().st_size != record["size_bytes"]:
+        return None
+    modified_at = _modified_at(path)
+    if modified_at != record["file_modified_at"] and _sha256(path) != record["sha256"]:
+        return None
+    file_name_date, file_name_company_code = _file_name_fields(spec, path.name)
+    header = record["header"].split(", ") if record["header"] else []
+    return LandedFile(
+        source=spec.name, path=path, source_file=path.name, size_bytes=record["size_bytes"],
+        modified_at=modified_at, sha256=record["sha256"], encoding=record["encoding"],
+        has_bom=record["has_bom"], delimiter=record["delimiter"], decimal_separator=record["decimal_separator"],
+        header=header, column_positions={}, ignored_columns=[], missing_optional_columns=[],
+        file_name_date=file_name_date, has_replacement_chars=False,
+        file_name_company_code=file_name_company_code, parser=record["parser"], row_count=record["row_count"],
+        kept=True,
+    )
+
+
+def _forget_replaced_files(con: duckdb.DuckDBPyConnection, files: list[LandedFile],
+                           previous: dict[tuple[str, str], tuple]) -> None:
+    """Delete the rows of every previously landed file that is not kept (changed or gone).
+
+    A kept file delivered again (same content, new modification time) gets its new time: the
+    exports' freshness is read from it.
+    """
+    kept = {(f.source, f.source_file) for f in files if f.kept}
+    for f in files:
+        if f.kept:
+            con.execute(f"update {LANDING_SCHEMA}.landed_files set file_modified_at = ? "
+                        f"where source_name = ? and source_file = ? and file_modified_at <> ?",
+                        [f.modified_at, f.source, f.source_file, f.modified_at])
+    for spec in SOURCES:
+        gone = sorted(name for source, name in previous if source == spec.name and (source, name) not in kept)
+        if gone:
+            con.execute(f"delete from {LANDING_SCHEMA}.{spec.table} where source_file in ?", [gone])
+            con.execute(f"delete from {LANDING_SCHEMA}.landed_files where source_name = ? and source_file in ?",
+                        [spec.name, gone])
+
+
 # --------------------------------------------------------------------------- loading
 
 
@@ -400,7 +506,7 @@ def create_landing_tables(con: duckdb.DuckDBPyConnection) -> None:
             sha256 varchar,
             encoding varchar, has_bom boolean, delimiter varchar, decimal_separator varchar,
             header varchar, ignored_columns varchar, missing_optional_columns varchar,
-            parser varchar, row_count bigint, loaded_at timestamp
+            parser varchar, row_count bigint, loaded_at timestamp, landing_version varchar
         )""")
 
 
@@ -494,6 +600,8 @@ def land_files(con: duckdb.DuckDBPyConnection, files: Iterable[LandedFile], load
     csv.field_size_limit(MAX_FIELD_BYTES)
     with tempfile.TemporaryDirectory(prefix="ar-landing-") as tmp:
         for f in files:
+            if f.kept:
+                continue
             spec = specs[f.source]
             n = None
             if parser in ("auto", "duckdb"):
@@ -514,24 +622,39 @@ def land_files(con: duckdb.DuckDBPyConnection, files: Iterable[LandedFile], load
                 f.parser = "python"
             f.row_count = n
             con.execute(
-                f"insert into {LANDING_SCHEMA}.landed_files values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                f"insert into {LANDING_SCHEMA}.landed_files values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [f.source, f.source_file, f.size_bytes, f.modified_at, f.sha256, f.encoding, f.has_bom, f.delimiter,
                  f.decimal_separator, ", ".join(f.header), ", ".join(f.ignored_columns),
-                 ", ".join(f.missing_optional_columns), f.parser, n, loaded_at.replace(tzinfo=None)],
+                 ", ".join(f.missing_optional_columns), f.parser, n, loaded_at.replace(tzinfo=None),
+                 LANDING_VERSION],
             )
             f.text = None
 
 
 def land(landing_dir: Path, warehouse: Path, parser: str = "auto",
-         loaded_at: datetime | None = None) -> LandingReport:
-    """Sniff every file, then (only if all can be landed) write the raw tables."""
-    files = sniff_landing(landing_dir)
+         loaded_at: datetime | None = None, incremental: bool = False) -> LandingReport:
+    """Sniff every file, then (only if all can be landed) write the raw tables.
+
+    `incremental`: `warehouse` already holds a landing (a copy of the published warehouse):
+    unchanged files keep their rows, the others are landed again (see the module's docstring).
+    """
     loaded_at = (loaded_at or datetime.now(timezone.utc)).replace(tzinfo=None, microsecond=0)
-    # No transaction here: the build writes into a fresh file that is published
+    # No transaction here: the build writes into a fresh file or a copy that is published
     # only once everything passed (see build.py), which is the atomicity we need.
+    previous = {}
+    if incremental and warehouse.exists():
+        con = duckdb.connect(str(warehouse), read_only=True)
+        try:
+            previous = _previous_files(con)
+        finally:
+            con.close()
+    files = sniff_landing(landing_dir, previous)  # a refused file stops everything before a write
     con = duckdb.connect(str(warehouse))
     try:
-        create_landing_tables(con)
+        if previous:
+            _forget_replaced_files(con, files, previous)
+        else:
+            create_landing_tables(con)
         land_files(con, files, loaded_at, parser=parser)
     finally:
         con.close()

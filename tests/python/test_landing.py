@@ -164,3 +164,50 @@ def test_landed_tables_have_every_contract_column(tmp_path):
     con.close()
     assert {"extracted_at", "dunning_status", "blocking_cause", "promised_amount", "source_file",
             "source_row_number", "loaded_at"} <= cols
+
+
+def test_weekly_landing_keeps_unchanged_files_and_lands_the_rest(tmp_path, monkeypatch):
+    """Updating a landing: unchanged files keep their rows, changed, new and vanished files do
+    not; the result is what landing the folder from scratch gives."""
+    import os
+    from datetime import datetime
+
+    from ar_warehouse import landing as landing_module
+
+    folder = tmp_path / "landing"
+    dunning_header = ["customer_code", "document_number", "dunning_status"]
+    write_csv(folder / "ledger/a.csv", LEDGER_HEADER, [["E1", "C1", "F1", "FA", "2025-01-31", "10.00", "", ""],
+                                                       ["E2", "C1", "F2", "FA", "2025-01-31", "20.00", "", ""]])
+    write_csv(folder / "ledger/b.csv", LEDGER_HEADER, [["E3", "C2", "F3", "FA", "2025-02-28", "30.00", "", ""]])
+    write_csv(folder / "ledger/d.csv", LEDGER_HEADER, [["E9", "C9", "F9", "FA", "2025-02-28", "90.00", "", ""]])
+    write_csv(folder / "dunning/relances_2025-02-28.csv", dunning_header, [["C1", "F1", "litige"]])
+    warehouse = tmp_path / "wh.duckdb"
+    week_1, week_2 = datetime(2025, 3, 2), datetime(2025, 3, 9)
+    land(folder, warehouse, loaded_at=week_1)
+
+    # a week later: b.csv re-exported with a lettering, c.csv new, d.csv gone, the dunning
+    # extract delivered again unchanged (new modification time, same bytes)
+    write_csv(folder / "ledger/b.csv", LEDGER_HEADER, [["E3", "C2", "F3", "FA", "2025-02-28", "30.00", "", "AA"]])
+    write_csv(folder / "ledger/c.csv", LEDGER_HEADER, [["E4", "C3", "F4", "AV", "2025-03-05", "", "5.00", ""]])
+    (folder / "ledger/d.csv").unlink()
+    extract = folder / "dunning/relances_2025-02-28.csv"
+    os.utime(extract, (extract.stat().st_atime, extract.stat().st_mtime + 3600))
+    report = land(folder, warehouse, loaded_at=week_2, incremental=True)
+    assert sorted(f.source_file for f in report.files if f.kept) == ["a.csv", "relances_2025-02-28.csv"]
+
+    scratch = tmp_path / "scratch.duckdb"
+    land(folder, scratch, loaded_at=week_2)
+    for table in ("ledger_lines", "dunning_rows"):
+        sql = f"select * exclude (loaded_at) from landing.{table} order by source_file, source_row_number"
+        assert query(warehouse, sql) == query(scratch, sql), table
+    files = "select source_file, loaded_at, file_modified_at, row_count from landing.landed_files order by 1"
+    assert [(name, loaded, rows) for name, loaded, _, rows in query(warehouse, files)] == [
+        ("a.csv", week_1, 2), ("b.csv", week_2, 1), ("c.csv", week_2, 1), ("relances_2025-02-28.csv", week_1, 1)]
+    assert [modified for *_, modified, _ in query(warehouse, files)] == \
+           [modified for *_, modified, _ in query(scratch, files)], "a file delivered again gets its new time"
+
+    # other landing code: everything is landed again
+    monkeypatch.setattr(landing_module, "LANDING_VERSION", "another")
+    report = land(folder, warehouse, loaded_at=datetime(2025, 3, 16), incremental=True)
+    assert not any(f.kept for f in report.files)
+    assert {loaded for _, loaded, _, _ in query(warehouse, files)} == {datetime(2025, 3, 16)}

@@ -11,15 +11,12 @@ extract_rows as (
     where problem_count = 0
 ),
 
-ranked as (
-    select
-        *,
-        row_number() over (
-            partition by company_code, extracted_at, customer_code, document_number
-            order by {{ ar_bytewise('source_file') }} desc, source_row_number desc
-        ) as delivery_rank
-    from extract_rows
-)
+-- overlapping deliveries of one picture: the latest file, then its last row
+{{ ar_latest_delivery_ctes(
+    'extract_rows',
+    ['company_code', 'extracted_at', 'customer_code', 'document_number'],
+    'current_states'
+) }}
 
 select
     company_code,
@@ -39,5 +36,4 @@ select
     source_file,
     source_row_number,
     loaded_at
-from ranked
-where delivery_rank = 1
+from current_states

@@ -13,67 +13,8 @@ customers as (
     select * from {{ ref('stg_customers__customers') }}
 ),
 
--- A re-delivered line replaces the earlier one: the file with the latest name
--- (byte order), then the last row of that file, wins (DEFINITIONS §1). Most
--- ids are delivered once, so only the repeated ones are ranked.
-repeated_ids as (
-    select
-        company_code,
-        entry_id,
-        count(*) as delivery_count
-    from lines
-    group by company_code, entry_id
-    having count(*) > 1
-),
-
-winning_repeats as (
-    select
-        company_code,
-        entry_id,
-        source_file,
-        source_row_number,
-        delivery_count
-    from (
-        select
-            lines.company_code,
-            lines.entry_id,
-            lines.source_file,
-            lines.source_row_number,
-            repeated_ids.delivery_count,
-            row_number() over (
-                partition by lines.company_code, lines.entry_id
-                order by
-                    {{ ar_bytewise('lines.source_file') }} desc,
-                    lines.source_row_number desc
-            ) as delivery_rank
-        from lines
-        inner join repeated_ids
-            on
-                lines.company_code = repeated_ids.company_code
-                and lines.entry_id = repeated_ids.entry_id
-    ) as ranked
-    where delivery_rank = 1
-),
-
-current_lines as (
-    select
-        lines.*,
-        coalesce(winning_repeats.delivery_count, 1) as delivery_count
-    from lines
-    left join repeated_ids
-        on
-            lines.company_code = repeated_ids.company_code
-            and lines.entry_id = repeated_ids.entry_id
-    left join winning_repeats
-        on
-            lines.company_code = winning_repeats.company_code
-            and lines.entry_id = winning_repeats.entry_id
-            and lines.source_file = winning_repeats.source_file
-            and lines.source_row_number = winning_repeats.source_row_number
-    where
-        repeated_ids.entry_id is null
-        or winning_repeats.entry_id is not null
-),
+-- A re-delivered line replaces the earlier one (DEFINITIONS §1): current_lines
+{{ ar_latest_delivery_ctes('lines', ['company_code', 'entry_id'], 'current_lines') }},
 
 signed as (
     select
