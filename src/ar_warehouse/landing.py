@@ -32,8 +32,8 @@ record row 2; blank lines are not counted) and `loaded_at`.
 A weekly build updates a copy of the published warehouse: a file that this same landing
 code landed before (`landing.landed_files`: same name and size, and the same modification
 time or else the same SHA-256) keeps its rows (and their `loaded_at`); the rows of changed
-and vanished files are deleted and the changed and new files landed. Three years of weekly dunning extracts are
-not read again every week for the one that is new.
+and vanished files are deleted and the changed and new files landed. Three years of weekly
+dunning extracts are not parsed again every week for the one that is new.
 
 Two parsers produce identical rows: DuckDB's CSV reader (fast path) and
 Python's `csv` module (exact path), used when DuckDB refuses a file as
