@@ -472,11 +472,11 @@ def _forget_replaced_files(con: duckdb.DuckDBPyConnection, files: list[LandedFil
     exports' freshness is read from it.
     """
     kept = {(f.source, f.source_file) for f in files if f.kept}
-    for f in files:
-        if f.kept:
-            con.execute(f"update {LANDING_SCHEMA}.landed_files set file_modified_at = ? "
-                        f"where source_name = ? and source_file = ? and file_modified_at <> ?",
-                        [f.modified_at, f.source, f.source_file, f.modified_at])
+    delivered_again = [[f.modified_at, f.source, f.source_file] for f in files
+                       if f.kept and f.modified_at != previous[(f.source, f.source_file)][3]]
+    if delivered_again:
+        con.executemany(f"update {LANDING_SCHEMA}.landed_files set file_modified_at = ? "
+                        f"where source_name = ? and source_file = ?", delivered_again)
     for spec in SOURCES:
         gone = sorted(name for source, name in previous if source == spec.name and (source, name) not in kept)
         if gone:

@@ -84,15 +84,20 @@ def test_run_log_is_kept_in_the_published_warehouse(first_build):
     assert report.exists() and "PASSED" in report.read_text()
 
 
-def _corrupt_copy(warehouse: Path, tmp_path: Path) -> Path:
-    copy = tmp_path / "corrupt.duckdb"
+def _altered_copy(warehouse: Path, copy: Path, sql: str) -> Path:
+    """A copy of the warehouse with one statement run on it."""
     shutil.copy(warehouse, copy)
     con = duckdb.connect(str(copy))
-    # a duplicated aged-balance row: the grain breaks and the balance no longer ties
-    con.execute("insert into marts.fct_ar_aged_balance_weekly "
-                "select * from marts.fct_ar_aged_balance_weekly where customer_code = 'C1' limit 1")
+    con.execute(sql)
     con.close()
     return copy
+
+
+def _corrupt_copy(warehouse: Path, tmp_path: Path) -> Path:
+    # a duplicated aged-balance row: the grain breaks and the balance no longer ties
+    return _altered_copy(warehouse, tmp_path / "corrupt.duckdb",
+                         "insert into marts.fct_ar_aged_balance_weekly "
+                         "select * from marts.fct_ar_aged_balance_weekly where customer_code = 'C1' limit 1")
 
 
 def test_a_failing_expectation_really_fails(first_build, tmp_path):
@@ -150,12 +155,9 @@ def test_orphan_customer_of_the_open_items_is_caught(first_build, tmp_path):
     """The open-items view is checked through its state runs: a customer missing from the
     dimension is still found."""
     _, _, warehouse, _ = first_build
-    copy = tmp_path / "orphan.duckdb"
-    shutil.copy(warehouse, copy)
-    con = duckdb.connect(str(copy))
-    con.execute("update intermediate.int_ageing__item_state_runs set customer_code = 'NOT-IN-DIM' "
-                "where entry_id = (select min(entry_id) from intermediate.int_ageing__item_state_runs)")
-    con.close()
+    copy = _altered_copy(warehouse, tmp_path / "orphan.duckdb",
+                         "update intermediate.int_ageing__item_state_runs set customer_code = 'NOT-IN-DIM' "
+                         "where entry_id = (select min(entry_id) from intermediate.int_ageing__item_state_runs)")
     suite = next(s for s in quality._suites({}) if s.name == "customers_in_dim_customers")
     report = validate(copy, suites=[suite])
     assert [(o.success, o.observed) for o in report.outcomes] == [(False, "observed 1")]
