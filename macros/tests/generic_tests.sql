@@ -30,3 +30,28 @@ where
         {%- if max_value is not none %} or {{ column_name }} > {{ max_value }}{% endif %}
     )
 {% endtest %}
+
+{#- Within each partition, the half-open ranges [lower_bound, upper_bound) do
+    not overlap (a null upper bound is open-ended): sorted by lower bound,
+    each range ends before the next one starts. -#}
+{% test ar_ranges_do_not_overlap(model, partition_by, lower_bound, upper_bound) %}
+with
+
+ordered as (
+    select
+        {{ partition_by | join(', ') }},
+        {{ lower_bound }} as lower_bound,
+        {{ upper_bound }} as upper_bound,
+        lead({{ lower_bound }}) over (
+            partition by {{ partition_by | join(', ') }}
+            order by {{ lower_bound }}
+        ) as next_lower_bound
+    from {{ model }}
+)
+
+select *
+from ordered
+where
+    next_lower_bound is not null
+    and (upper_bound is null or upper_bound > next_lower_bound or next_lower_bound = lower_bound)
+{% endtest %}

@@ -24,20 +24,8 @@ day_index as (
     select * from {{ ref('int_calendar__day_snapshot_index') }}
 ),
 
-snapshots as (
-    select * from {{ ref('int_calendar__snapshot_dates') }}
-),
-
-document_changes as (
-    select * from {{ ref('int_dunning__document_state_changes') }}
-),
-
-snapshot_extracts as (
-    select * from {{ ref('int_dunning__snapshot_extracts') }}
-),
-
 document_states as (
-    select * from {{ ref('stg_dunning__document_states') }}
+    select * from {{ ref('int_dunning__document_state_intervals') }}
 ),
 
 -- one row per item: when it opens and when (if ever) it is fully settled
@@ -53,6 +41,25 @@ items as (
         case when count(*) = count(valid_until) then max(valid_until) end as closed_on
     from intervals
     group by company_code, entry_id
+),
+
+-- the dates the dunning tool's picture of a document changes: the bounds of
+-- its state intervals
+document_changes as (
+    select
+        company_code,
+        customer_code,
+        document_number,
+        valid_from as change_date
+    from document_states
+    union all
+    select
+        company_code,
+        customer_code,
+        document_number,
+        valid_until as change_date
+    from document_states
+    where valid_until is not null
 ),
 
 change_dates as (
@@ -96,7 +103,8 @@ run_starts as (
     select distinct
         change_dates.company_code,
         change_dates.entry_id,
-        day_index.snapshot_index
+        day_index.snapshot_index,
+        day_index.snapshot_date
     from change_dates
     inner join items
         on
@@ -114,6 +122,7 @@ runs as (
         company_code,
         entry_id,
         snapshot_index as first_snapshot_index,
+        snapshot_date as first_snapshot_date,
         lead(snapshot_index) over (
             partition by company_code, entry_id
             order by snapshot_index
@@ -128,7 +137,7 @@ run_states as (
         runs.entry_id,
         runs.first_snapshot_index,
         runs.end_snapshot_index,
-        snapshots.snapshot_date as first_snapshot_date,
+        runs.first_snapshot_date,
         intervals.open_amount,
         intervals.customer_code,
         intervals.document_number,
@@ -142,17 +151,15 @@ run_states as (
         intervals.reference,
         case
             when intervals.item_side = 'debit'
-                then {{ ar_days_between('intervals.due_date', 'snapshots.snapshot_date') }}
+                then {{ ar_days_between('intervals.due_date', 'runs.first_snapshot_date') }}
         end as days_past_due
     from runs
-    inner join snapshots
-        on runs.first_snapshot_index = snapshots.snapshot_index
     inner join intervals
         on
             runs.company_code = intervals.company_code
             and runs.entry_id = intervals.entry_id
-            and snapshots.snapshot_date >= intervals.valid_from
-            and (intervals.valid_until is null or snapshots.snapshot_date < intervals.valid_until)
+            and runs.first_snapshot_date >= intervals.valid_from
+            and (intervals.valid_until is null or runs.first_snapshot_date < intervals.valid_until)
 )
 
 select
@@ -187,13 +194,11 @@ select
     run_states.lettering_effective_date,
     run_states.reference
 from run_states
-left join snapshot_extracts
-    on
-        run_states.company_code = snapshot_extracts.company_code
-        and run_states.first_snapshot_date = snapshot_extracts.snapshot_date
+-- the document's state in the extract in force on the run's first snapshot
 left join document_states
     on
-        snapshot_extracts.company_code = document_states.company_code
-        and snapshot_extracts.extracted_at = document_states.extracted_at
+        run_states.company_code = document_states.company_code
         and run_states.customer_code = document_states.customer_code
         and run_states.document_number = document_states.document_number
+        and run_states.first_snapshot_date >= document_states.valid_from
+        and (document_states.valid_until is null or run_states.first_snapshot_date < document_states.valid_until)

@@ -15,7 +15,8 @@ snapshots as (
 
 select
     days.date_day,
-    min(snapshots.snapshot_index) as snapshot_index
+    min(snapshots.snapshot_index) as snapshot_index,
+    min(snapshots.snapshot_date) as snapshot_date
 from days
 inner join snapshots
     on days.date_day <= snapshots.snapshot_date

@@ -40,12 +40,8 @@ days as (
     select * from {{ ref('int_calendar__days') }}
 ),
 
-extract_intervals as (
-    select * from {{ ref('int_dunning__extract_intervals') }}
-),
-
 document_states as (
-    select * from {{ ref('stg_dunning__document_states') }}
+    select * from {{ ref('int_dunning__document_state_intervals') }}
 ),
 
 customers as (
@@ -178,20 +174,17 @@ with_collector as (
         customers.collector as master_collector,
         customers.customer_group
     from settled
-    left join extract_intervals
-        on
-            settled.company_code = extract_intervals.company_code
-            and settled.collector_as_of_date >= extract_intervals.valid_from
-            and (
-                extract_intervals.valid_until is null
-                or settled.collector_as_of_date < extract_intervals.valid_until
-            )
+    -- the document's row in the extract in force that day
     left join document_states
         on
-            extract_intervals.company_code = document_states.company_code
-            and extract_intervals.extracted_at = document_states.extracted_at
+            settled.company_code = document_states.company_code
             and settled.customer_code = document_states.customer_code
             and settled.document_number = document_states.document_number
+            and settled.collector_as_of_date >= document_states.valid_from
+            and (
+                document_states.valid_until is null
+                or settled.collector_as_of_date < document_states.valid_until
+            )
     left join customers
         on
             settled.company_code = customers.company_code
