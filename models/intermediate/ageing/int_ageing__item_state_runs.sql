@@ -83,7 +83,11 @@ change_dates as (
         entry_id,
         {{ ar_add_days('due_date', b.lo) }} as change_date
     from items
-    where item_side = 'debit' and due_date is not null
+    where
+        item_side = 'debit'
+        and due_date is not null
+        -- an item settled before it reaches the bucket never enters it
+        and (closed_on is null or {{ ar_add_days('due_date', b.lo) }} <= closed_on)
     {%- endfor %}
     union all
     select
