@@ -222,8 +222,8 @@ def write_markdown(results: dict) -> None:
              "| ledger lines | runs | floor (read once) s | full build s | build / floor | peak RSS GB "
              "| weekly run s | weekly / floor | weekly peak RSS GB | weekly run restated from |",
              "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
-    when = sorted({s["measured_at"] for s in results["sizes"] if "measured_at" in s})
-    if len(when) > 1:
+    # sizes kept from an earlier invocation (--merge) were measured before this one started
+    if any(s.get("measured_at", results["measured_at"]) < results["measured_at"] for s in results["sizes"]):
         lines[4:4] = ["Sizes measured by separate invocations (`--merge`): "
                       + "; ".join(f"{s['ledger_lines']:,} lines at {s['measured_at']}" for s in results["sizes"]),
                       ""]

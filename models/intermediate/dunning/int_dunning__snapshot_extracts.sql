@@ -1,6 +1,7 @@
 {#- Which dunning extract describes each company on each snapshot date: the
-    latest one taken on or before it (DEFINITIONS §5). A company with no
-    extract yet has no row, so its documents are not dunned. -#}
+    latest one taken on or before it (DEFINITIONS §5), i.e. the extract whose
+    period in force contains the snapshot. A company with no extract yet has
+    no row, so its documents are not dunned. -#}
 with
 
 snapshots as (
@@ -8,17 +9,15 @@ snapshots as (
 ),
 
 extracts as (
-    select distinct
-        company_code,
-        extracted_at
-    from {{ ref('stg_dunning__document_states') }}
+    select * from {{ ref('int_dunning__extract_intervals') }}
 )
 
 select
     snapshots.snapshot_date,
     extracts.company_code,
-    max(extracts.extracted_at) as extracted_at
+    extracts.extracted_at
 from snapshots
 inner join extracts
-    on snapshots.snapshot_date >= extracts.extracted_at
-group by snapshots.snapshot_date, extracts.company_code
+    on
+        snapshots.snapshot_date >= extracts.valid_from
+        and (extracts.valid_until is null or snapshots.snapshot_date < extracts.valid_until)

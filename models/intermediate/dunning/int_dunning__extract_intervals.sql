@@ -2,9 +2,9 @@
     (DEFINITIONS §5): from its `extracted_at` up to the company's next
     extract (exclusive). The state of a document as of any date d comes from
     the extract whose interval contains d: its row there, else not dunned.
-    Before a company's first extract nothing is dunned. The weekly marts look
-    the extract up on snapshot dates; the collection marts need it on any
-    date (the day before a month starts, a posting date). -#}
+    Before a company's first extract nothing is dunned. The document state
+    intervals are cut at these bounds, and the snapshot dates look up the
+    extract in force here. -#}
 with
 
 document_states as (
