@@ -7,12 +7,24 @@ moved over `$AR_DUCKDB_PATH` with an atomic rename, so a BI tool reading the
 published file never sees a half-built warehouse and a failed build leaves it
 exactly as it was. Readers keep the file they opened; the next open sees the
 new one. Every build, published or not, appends a line to the run log
-(`<warehouse>.runs.jsonl`); the published warehouse carries that log in
-`audit.build_runs`, and the validation report goes to `<warehouse dir>/reports/`.
+(`<warehouse>.runs.jsonl`) when it starts and another when it ends; the
+published warehouse carries that log in `audit.build_runs`, and the validation
+report goes to `<warehouse dir>/reports/`.
+
+Runs a scheduler can trust: one build at a time per warehouse. A build holds
+an exclusive lock on `<warehouse>.lock` (an OS file lock, released by the
+kernel when its process dies, so the lock of a killed run is taken over by
+the next one); a second build waits for it (or, with `wait=False`, refuses
+with `WarehouseBusy`, exit code 75 from the CLI). Each build lands the
+deliveries it finds once it holds the lock, so a run that started later can
+never publish a warehouse older than the one published before it. A run that
+never finished (killed, machine stopped) is marked `unfinished` in the log by
+the next run, which also removes its build folder.
 """
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import uuid
@@ -21,6 +33,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -34,6 +47,12 @@ from .quality import validate, write_reports
 
 class BuildError(Exception):
     """The build failed; the published warehouse was not touched."""
+
+
+class WarehouseBusy(BuildError):
+    """Another build holds the warehouse's lock and this one was told not to wait."""
+
+    exit_code = 75  # EX_TEMPFAIL: try again later
 
 
 @dataclass
@@ -69,6 +88,9 @@ class RunRecord:
     mode: str | None = None
     restate_from_date: str | None = None
     seconds: dict[str, float] = field(default_factory=dict)
+    pid: int | None = None
+    # the run's temporary build folder, removed by the next run if this one never finishes
+    stage_dir: str | None = None
 
 
 def run_log_path(warehouse: Path) -> Path:
@@ -80,11 +102,78 @@ def reports_dir(warehouse: Path) -> Path:
     return Path(env).resolve() if env else warehouse.parent / "reports"
 
 
+def lock_path(warehouse: Path) -> Path:
+    return warehouse.with_name(warehouse.name + ".lock")
+
+
 def read_run_log(warehouse: Path) -> list[dict]:
+    """One record per run, in the order the runs started: a run's last line is its state."""
     path = run_log_path(warehouse)
     if not path.exists():
         return []
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    runs: dict[str, dict] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            record = json.loads(line)
+            runs[record["run_id"]] = record
+    return list(runs.values())
+
+
+def _append_run_log(warehouse: Path, record: dict) -> None:
+    with run_log_path(warehouse).open("a", encoding="utf-8") as fh:
+        fh.write(json.dumps(record, default=str) + "\n")
+
+
+@contextmanager
+def warehouse_lock(warehouse: Path, run: "RunRecord", *, wait: bool = True, log=print):
+    """Hold the warehouse's build lock for the duration of the block.
+
+    flock is tied to the open file: when the holding process dies, even by
+    `kill -9`, the kernel releases it, so there is no stale lock to clean up;
+    the file's content only says who holds it, for the waiting run's message.
+    """
+    path = lock_path(warehouse)
+    fh = path.open("a+", encoding="utf-8")
+    try:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            fh.seek(0)
+            holder = fh.read().strip() or "unknown run"
+            if not wait:
+                raise WarehouseBusy(f"{warehouse} is being built by another run ({holder}); not waiting "
+                                    f"(exit {WarehouseBusy.exit_code}: try again later)") from None
+            log(f"{warehouse} is being built by another run ({holder}); waiting for it to finish")
+            t0 = time.perf_counter()
+            fcntl.flock(fh, fcntl.LOCK_EX)
+            run.seconds["wait"] = round(time.perf_counter() - t0, 2)
+        fh.seek(0)
+        fh.truncate()
+        fh.write(f"run {run.run_id}, pid {os.getpid()}, started {run.started_at}\n")
+        fh.flush()
+        yield
+    finally:
+        fh.close()  # releases the lock
+
+
+def _recover_unfinished_runs(warehouse: Path, run: "RunRecord", log=print) -> None:
+    """Mark the runs that started but never ended, and remove what they left behind.
+
+    Called while holding the lock: no other build of this warehouse is alive,
+    so every `running` record is a dead run and every build folder a leftover.
+    """
+    for record in read_run_log(warehouse):
+        if record.get("status") != "running":
+            continue
+        record.update(status="unfinished", finished_at=_now(), published=False,
+                      message=f"never finished (process {record.get('pid')} killed or stopped); "
+                              f"marked by run {run.run_id}")
+        _append_run_log(warehouse, record)
+        log(f"run {record['run_id']} (started {record['started_at']}) never finished: marked unfinished")
+    for leftover in warehouse.parent.glob(f".{warehouse.name}.build-*"):
+        if leftover.is_dir():
+            shutil.rmtree(leftover, ignore_errors=True)
+            log(f"removed the build folder left by an unfinished run: {leftover.name}")
 
 
 def _now() -> str:
@@ -156,7 +245,7 @@ def _freshness(staged: Path, vars_: dict | None) -> str:
 
 def _write_audit(staged: Path, history: list[dict], current: RunRecord) -> None:
     """Keep the run log in the warehouse (schema audit) so BI tools can show "data as of"."""
-    rows = [*history, asdict(current)]
+    rows = [*(r for r in history if r["run_id"] != current.run_id), asdict(current)]
     con = duckdb.connect(str(staged))
     try:
         con.execute("create schema if not exists audit")
@@ -180,18 +269,31 @@ def _write_audit(staged: Path, history: list[dict], current: RunRecord) -> None:
 
 def build(landing_dir: Path, warehouse: Path, *, vars_: dict | None = None, run_tests: bool = True,
           validate_data: bool = True, parser: str = "auto", quiet: bool = False, full_refresh: bool = False,
-          log=print) -> BuildResult:
+          wait: bool = True, log=print) -> BuildResult:
     """Land, build, test, validate, publish. Raises BuildError (published file untouched) on failure.
 
     When a published warehouse exists (and not `full_refresh`), the build starts from a copy of it:
     the weekly marts are incremental and recompute only the snapshots from the earliest date a
     change can reach (int_weekly__restatement). Otherwise it starts from an empty file.
+    One build at a time per warehouse (module docstring): `wait=False` refuses with
+    WarehouseBusy instead of waiting for the running one.
     """
     warehouse = warehouse.resolve()
     warehouse.parent.mkdir(parents=True, exist_ok=True)
     run = RunRecord(run_id=uuid.uuid4().hex[:12], started_at=_now(), landing_dir=str(landing_dir),
-                    warehouse=str(warehouse))
+                    warehouse=str(warehouse), pid=os.getpid())
+    with warehouse_lock(warehouse, run, wait=wait, log=log):
+        _recover_unfinished_runs(warehouse, run, log=log)
+        return _locked_build(landing_dir, warehouse, run, vars_=vars_, run_tests=run_tests,
+                             validate_data=validate_data, parser=parser, quiet=quiet,
+                             full_refresh=full_refresh, log=log)
+
+
+def _locked_build(landing_dir: Path, warehouse: Path, run: RunRecord, *, vars_: dict | None, run_tests: bool,
+                  validate_data: bool, parser: str, quiet: bool, full_refresh: bool, log) -> BuildResult:
     stage_dir = Path(tempfile.mkdtemp(prefix=f".{warehouse.name}.build-", dir=warehouse.parent))
+    run.stage_dir = str(stage_dir)
+    _append_run_log(warehouse, asdict(run))  # the start: a run killed from here on is found by the next
     staged = stage_dir / warehouse.name  # same file name: DuckDB names the catalog after it
     reports: dict[str, Path] = {}
     try:
@@ -263,12 +365,15 @@ def build(landing_dir: Path, warehouse: Path, *, vars_: dict | None = None, run_
         return BuildResult(warehouse=warehouse, landing=report, seconds=run.seconds, reports=reports)
     except BuildError as exc:
         run.message = str(exc)[:2000]
+        if run.status == "running":
+            run.status = "failed"
         raise
     except Exception as exc:  # anything unexpected is a failed, unpublished build too
         run.status, run.message = "failed_error", f"{type(exc).__name__}: {exc}"[:2000]
         raise
     finally:
         run.finished_at = run.finished_at or _now()
-        with run_log_path(warehouse).open("a", encoding="utf-8") as fh:
-            fh.write(json.dumps(asdict(run), default=str) + "\n")
+        if run.status == "running":  # interrupted (KeyboardInterrupt, SystemExit)
+            run.status = "interrupted"
+        _append_run_log(warehouse, asdict(run))
         shutil.rmtree(stage_dir, ignore_errors=True)

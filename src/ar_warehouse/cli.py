@@ -1,7 +1,8 @@
 """`arw`: the project's command line.
 
     arw demo                      build the bundled demo warehouse and print its summary
-    arw build [--landing DIR] [--warehouse FILE] [--vars JSON]
+    arw build [--landing DIR] [--warehouse FILE] [--vars JSON] [--no-wait]
+                                  one build at a time per warehouse: a second waits (or exits 75)
     arw build --target postgres|spark [--landing DIR] [--export DIR]   same models on a server engine
     arw land --landing DIR --warehouse FILE    land only (debugging a delivery)
     arw summary [--warehouse FILE]
@@ -18,7 +19,7 @@ import sys
 from pathlib import Path
 
 from . import paths
-from .build import BuildError, build
+from .build import BuildError, WarehouseBusy, build
 from .landing import LandingError, land
 
 
@@ -29,6 +30,9 @@ def _common(parser: argparse.ArgumentParser) -> None:
                         help="DuckDB file to publish (default: $AR_DUCKDB_PATH, else warehouse/ar.duckdb)")
     parser.add_argument("--vars", default=None, help="dbt vars as JSON, e.g. '{\"as_of_date\": \"2026-06-30\"}'")
     parser.add_argument("--skip-tests", action="store_true", help="build models without running dbt tests")
+    parser.add_argument("--no-wait", action="store_true",
+                        help="if another build of the same warehouse is running, exit 75 at once instead of "
+                             "waiting for it")
     parser.add_argument("--full-refresh", action="store_true",
                         help="rebuild every weekly snapshot (default: recompute only what changed since the "
                              "published warehouse)")
@@ -93,7 +97,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"landing folder: {landing}\nwarehouse:      {warehouse}")
     try:
         build(landing.resolve(), warehouse, vars_=vars_, run_tests=not args.skip_tests,
-              full_refresh=args.full_refresh)
+              full_refresh=args.full_refresh, wait=not args.no_wait)
+    except WarehouseBusy as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return WarehouseBusy.exit_code
     except BuildError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

@@ -200,6 +200,18 @@ def test_bad_rows_are_quarantined_with_file_row_column_and_reason(built):
     assert rows[2][5].startswith("unknown document type")
 
 
+def test_quarantined_rows_carry_their_key_values(built):
+    """A controller hands a refused row to the accounting team by its keys, without the file."""
+    _, warehouse = built
+    rows = query(warehouse, "select source_name, source_row_number, company_code, customer_code, document_number, "
+                            "entry_id from staging.stg_landing__quarantined_rows order by source_name, source_file, 2")
+    assert rows == [
+        ("dunning", 3, "FR01", "C1", "F999", None),
+        ("ledger", 3, "FR01", "C1", "F102", "L9"),
+        ("ledger", 4, "FR01", "C1", "F103", "L10"),
+    ]
+
+
 def test_rows_are_conserved_and_redelivery_not_double_counted(built):
     _, warehouse = built
     landed = query(warehouse, "select count(*) from landing.ledger_lines")[0][0]

@@ -28,7 +28,6 @@ open_overdue_items as (
         intervals.document_number,
         intervals.due_date,
         intervals.open_amount,
-        {{ ar_days_between('intervals.due_date', 'as_of.as_of_date') }} as days_past_due,
         as_of.as_of_date
     from intervals
     cross join as_of
@@ -44,8 +43,8 @@ documents as (
         customer_code,
         document_number,
         max(as_of_date) as as_of_date,
+        -- the oldest open overdue item has the greatest days past due
         min(due_date) as earliest_due_date,
-        max(days_past_due) as days_past_due,
         sum(open_amount) as open_overdue_amount,
         count(*) as open_overdue_item_count
     from open_overdue_items
@@ -55,6 +54,8 @@ documents as (
 with_insurer as (
     select
         documents.*,
+        {{ ar_days_between('documents.earliest_due_date', 'documents.as_of_date') }}
+            as days_past_due,
         customers.insured_limit,
         coalesce(customers.insured_limit, 0) > 0 as is_insured,
         case
@@ -66,6 +67,14 @@ with_insurer as (
         on
             documents.company_code = customers.company_code
             and documents.customer_code = customers.customer_code
+),
+
+with_deadline as (
+    select
+        *,
+        {{ ar_days_between('as_of_date', 'insurer_deadline') }}
+            as days_to_deadline
+    from with_insurer
 )
 
 select
@@ -80,9 +89,6 @@ select
     insured_limit,
     is_insured,
     insurer_deadline,
-    cast({{ ar_days_between('as_of_date', 'insurer_deadline') }} as integer) as days_to_deadline,
-    cast(
-        {{ ar_insurer_status(ar_days_between('as_of_date', 'insurer_deadline')) }}
-        as {{ dbt.type_string() }}
-    ) as insurer_status
-from with_insurer
+    cast(days_to_deadline as integer) as days_to_deadline,
+    cast({{ ar_insurer_status('days_to_deadline') }} as {{ dbt.type_string() }}) as insurer_status
+from with_deadline
