@@ -1,7 +1,12 @@
-"""The four real FEC exports of ../shared/real-data/fec, landed together by `make build` from a folder with only fec/.
+"""Real FEC exports, landed together by `make build` from a folder with only fec/.
 
-The files stay where they are: the landing folder holds symlinks to them. What the warehouse says is
-checked against an independent reading of each file here (its own split, its own decimal parsing):
+Two sets of the same four files (four layouts: BOM + tab, tab with extra columns, pipe with fixed-width
+padding, CRLF), each set landed into its own warehouse:
+  - `vendored`: the cuts of tests/fixtures/fec (whole entries, byte-exact; see its README), always;
+  - `full`: the complete files, read in place from ../shared/real-data/fec when that folder is beside
+    the project; when it is absent these cases are skipped with the reason (`pytest -ra` lists it).
+The landing folder holds symlinks to the files. What the warehouse says is checked against an
+independent reading of each file here (its own split, its own decimal parsing):
   - every line lands, and every line on a receivable account (411...) is staged or quarantined;
   - each customer's balance as of the file's last posting date is the sum of Debit - Credit of its
     receivable lines in the file, to the cent (the opening entries included);
@@ -21,15 +26,42 @@ import pytest
 from conftest import SHARED, query
 from test_end_to_end import make_build
 
-REAL_FEC = SHARED / "real-data" / "fec"
 LEGAL_NAME = re.compile(r"^(\w+?)FEC(\d{8})", re.IGNORECASE)
-# a missing ../shared fails the collection loudly: these tests are never skipped
-FILES = sorted(p.name for p in REAL_FEC.iterdir() if LEGAL_NAME.match(p.name))
+VENDORED = Path(__file__).resolve().parents[1] / "fixtures" / "fec"
+# optional extra data: the complete files, when a copy of them is beside the project
+FULL = SHARED / "real-data" / "fec"
+SOURCES = {"vendored": VENDORED, "full": FULL}
 RECEIVABLE_PREFIX = "411"
 
 
-def test_the_four_real_files_are_read_in_place():
-    assert len(FILES) == 4, f"expected the four real FEC files in {REAL_FEC}, found {FILES}"
+def fec_files(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if LEGAL_NAME.match(p.name)) if folder.is_dir() else []
+
+
+# the vendored cuts are part of the repository: never skipped
+FILES = fec_files(VENDORED)
+
+
+@pytest.fixture(scope="module", params=list(SOURCES))
+def source(request) -> Path:
+    folder = SOURCES[request.param]
+    if not fec_files(folder):
+        pytest.skip(f"OPTIONAL DATA ABSENT: no full real FEC files in {folder}; "
+                    f"only the vendored cuts of {VENDORED} are checked")
+    return folder
+
+
+def test_the_four_real_files_are_there(source):
+    assert fec_files(source) == FILES, f"expected the four real FEC files {FILES} in {source}"
+
+
+def test_the_vendored_cuts_are_byte_exact_lines_of_the_full_files():
+    if not fec_files(FULL):
+        pytest.skip(f"OPTIONAL DATA ABSENT: {FULL} is not there to compare the vendored cuts with")
+    for name in FILES:
+        full = iter(re.split(rb"(?<=\n)", (FULL / name).read_bytes()))
+        cut = [line for line in re.split(rb"(?<=\n)", (VENDORED / name).read_bytes()) if line]
+        assert all(any(line == other for other in full) for line in cut), name
 
 
 def read_fec(path: Path) -> list[dict[str, str]]:
@@ -58,10 +90,10 @@ def customer(line: dict[str, str]) -> str:
 class Fec:
     """What one file says, read independently of the warehouse."""
 
-    def __init__(self, name: str):
+    def __init__(self, folder: Path, name: str):
         self.name = name
         self.company = LEGAL_NAME.match(name).group(1)
-        self.lines = read_fec(REAL_FEC / name)
+        self.lines = read_fec(folder / name)
         self.receivable = [line for line in self.lines if line["comptenum"].startswith(RECEIVABLE_PREFIX)]
         self.last_posting_date = max(line["ecrituredate"] for line in self.lines)
         balances: dict[str, Decimal] = defaultdict(Decimal)
@@ -75,12 +107,12 @@ class Fec:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
+def built(tmp_path_factory, source):
     root = tmp_path_factory.mktemp("real_fec")
     folder = root / "landing" / "fec"
     folder.mkdir(parents=True)
     for name in FILES:
-        (folder / name).symlink_to(REAL_FEC / name)
+        (folder / name).symlink_to(source / name)
     warehouse = root / "ar.duckdb"
     result = make_build(root / "landing", warehouse)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
@@ -88,8 +120,8 @@ def built(tmp_path_factory):
 
 
 @pytest.fixture(scope="module", params=FILES)
-def fec(request) -> Fec:
-    return Fec(request.param)
+def fec(request, source) -> Fec:
+    return Fec(source, request.param)
 
 
 def test_every_line_lands_and_every_receivable_line_is_staged_or_quarantined(built, fec):
@@ -133,8 +165,8 @@ def test_balanced_lettering_groups_are_closed(built, fec):
     assert lettered == sum(1 for line in fec.receivable if line["ecriturelet"])
 
 
-def test_the_warehouse_is_complete_from_fec_files_alone(built):
-    companies = {Fec(name).company for name in FILES}
+def test_the_warehouse_is_complete_from_fec_files_alone(built, source):
+    companies = {Fec(source, name).company for name in FILES}
     for mart in ("fct_ar_aged_balance_weekly", "fct_ar_outstanding_weekly", "fct_ar_open_items_weekly",
                  "fct_ar_kpis_monthly", "dim_customers"):
         found = {r[0] for r in query(built, f"select distinct company_code from marts.{mart}")}
