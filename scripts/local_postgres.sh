@@ -81,7 +81,7 @@ start() {
     if [ ! -f "$DATA/PG_VERSION" ]; then
         say "initialising $DATA"
         as_owner mkdir -p "$SOCK"
-        # C collation: text sorts and compares byte by byte (DEFINITIONS §0), like DuckDB and Spark
+        # C collation: text sorts and compares byte by byte (docs/definitions/00-conventions.md), like DuckDB and Spark
         as_owner "$BIN/initdb" -D "$DATA" -U postgres --encoding=UTF8 --locale=C \
             --auth-local=trust --auth-host=scram-sha-256 >/dev/null
     fi
@@ -109,7 +109,7 @@ select format('create role %I login', '$AR_PG_BI_ROLE')
 where not exists (select from pg_roles where rolname = '$AR_PG_BI_ROLE') \gexec
 alter role "$AR_PG_USER" with login password $(sql_literal "$AR_PG_PASSWORD");
 alter role "$AR_PG_BI_ROLE" with login nosuperuser nocreatedb nocreaterole password $(sql_literal "$AR_PG_BI_PASSWORD");
--- byte-order collation (DEFINITIONS §0), UTF-8 character classes (lower('É') = 'é')
+-- byte-order collation (docs/definitions/00-conventions.md), UTF-8 character classes (lower('É') = 'é')
 select format('create database %I owner %I template template0 encoding %L lc_collate %L lc_ctype %L',
               '$AR_PG_DATABASE', '$AR_PG_USER', 'UTF8', 'C', 'C.UTF-8')
 where not exists (select from pg_database where datname = '$AR_PG_DATABASE') \gexec

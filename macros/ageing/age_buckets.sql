@@ -1,5 +1,5 @@
 {#- The age buckets, all derived from the `age_bucket_bounds` var
-    (DEFINITIONS §3). With [30, 60, 90, 120]:
+    (docs/definitions/03-ageing.md). With [30, 60, 90, 120]:
       not_due (<= 0), overdue_1_30, overdue_31_60, overdue_61_90,
       overdue_91_120, overdue_over_120 (> 120), unapplied (open credits).
     Returns a list of dicts: code, order, kind, lo, hi (days past due,
@@ -72,7 +72,7 @@
     )
 {%- endmacro %}
 
-{#- The canonical dunning statuses and blocking causes (DEFINITIONS §5), for
+{#- The canonical dunning statuses and blocking causes (docs/definitions/05-dunning-state.md), for
     marts that give each its own column. The seeds hold their labels; a
     singular test checks these lists match the seeds. -#}
 {% macro ar_dunning_status_codes() -%}

@@ -1,6 +1,7 @@
-{#- Helpers of the collection marts (DEFINITIONS §0, §7, §8). -#}
+{#- Helpers of the collection marts (docs/definitions/00-conventions.md, 07-collection-rate.md,
+    08-forward-views.md). -#}
 
-{#- A rate as a fraction, null when its base is 0 (DEFINITIONS §0: 0.75 = 75 %). -#}
+{#- A rate as a fraction, null when its base is 0 (docs/definitions/00-conventions.md: 0.75 = 75 %). -#}
 {% macro ar_rate(numerator, base) -%}
     case when {{ base }} = 0 then null else {{ ar_divide(numerator, base) }} end
 {%- endmacro %}

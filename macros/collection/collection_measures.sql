@@ -1,4 +1,4 @@
-{#- The measures of the collection marts (DEFINITIONS §7), typed, shared by
+{#- The measures of the collection marts (docs/definitions/07-collection-rate.md), typed, common to
     fct_ar_collection_monthly and its by-customer-group twin so that the two
     never drift: the rates are recomputed from the summed amounts, never
     averaged. Expects the summed columns of int_collection__monthly_items. -#}

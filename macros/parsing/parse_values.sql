@@ -1,4 +1,4 @@
-{#- Typing of landed text, shared by every staging model. Each parser returns
+{#- Typing of landed text, common to every staging model. Each parser returns
     null when the text is not a valid value; the staging model turns that
     null into a quarantine reason (see ar_row_problems). -#}
 

@@ -23,7 +23,7 @@
     ({{ expr }} rlike '^({{ pattern }})$')
 {%- endmacro %}
 
-{#- `expr` ordered and compared byte by byte (DEFINITIONS §0: file names,
+{#- `expr` ordered and compared byte by byte (docs/definitions/00-conventions.md: file names,
     lettering codes, entry ids). DuckDB and Spark compare strings as bytes
     already; Postgres needs the C collation. -#}
 {% macro ar_bytewise(expr) -%}

@@ -2,9 +2,9 @@
 
     A row delivered again (a re-exported month, an extract sent twice) replaces
     the earlier one: the file with the latest name (byte order), then the last
-    row of that file, wins (DEFINITIONS §1). Most keys are delivered once, so
+    row of that file, wins (docs/definitions/01-ledger-items.md). Most keys are delivered once, so
     only the repeated keys are ranked: a window over every row costs most of a
-    typed load (DESIGN-NOTES), a group-by of the keys a fraction of it.
+    typed load (docs/scaling.md), a group-by of the keys a fraction of it.
 
     Emits three CTEs, to be placed after `rows_cte` in a WITH list:
     `<name>_repeated_keys`, `<name>_winners` and `<name>`: every column of

@@ -1,4 +1,4 @@
-{#- Incremental weekly marts (docs/scaling.md, "Weekly runs").
+{#- Incremental weekly marts (docs/weekly-runs.md).
 
     The weekly marts hold one row set per snapshot date. A scheduled run
     recomputes only the snapshots on or after `restate_from_date`

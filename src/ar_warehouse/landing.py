@@ -66,7 +66,7 @@ REPLACEMENT_CHAR = "\ufffd"
 
 @dataclass(frozen=True)
 class SourceSpec:
-    """What one landing folder must contain (from ../shared/CONTRACT.md)."""
+    """What one landing folder must contain (docs/contract.md)."""
 
     name: str
     folder: str
@@ -351,7 +351,7 @@ def list_files(landing_dir: Path, spec: SourceSpec) -> list[Path]:
     folder = landing_dir / spec.folder
     if not folder.is_dir():
         return []
-    # byte order of names, as DEFINITIONS §0 says text is compared
+    # byte order of names, as docs/definitions/00-conventions.md says text is compared
     files = [p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")]
     return sorted(files, key=lambda p: p.name.encode("utf-8"))
 

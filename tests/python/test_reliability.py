@@ -183,11 +183,19 @@ def test_failed_critical_expectation_blocks_publication(first_build, tmp_path, m
 def test_pii_columns_are_tagged_for_masking(first_build):
     manifest = json.loads((project_dir() / "target" / "manifest.json").read_text())
     pii_names = {"customer_name", "registration_id", "collector"}
+
+    def is_pii(column: str) -> bool:
+        # any collector column (collector, document_collector, ...) names a person
+        return column in pii_names or column.endswith("_collector") or column.endswith("_customer_name")
+
     untagged = [f"{node['name']}.{col}" for node in manifest["nodes"].values()
                 if node["resource_type"] == "model"
                 for col, spec in node["columns"].items()
-                if col in pii_names and not spec.get("meta", {}).get("pii")]
+                if is_pii(col) and not spec.get("meta", {}).get("pii")]
     assert not untagged, f"PII columns without meta.pii: {untagged}"
+    tagged = {(node["name"], col) for node in manifest["nodes"].values() if node["resource_type"] == "model"
+              for col, spec in node["columns"].items() if spec.get("meta", {}).get("pii")}
+    assert ("int_ageing__item_state_runs", "document_collector") in tagged
 
 
 def test_quality_gate_uses_the_projects_due_date_tolerance():

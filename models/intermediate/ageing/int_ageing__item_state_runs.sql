@@ -1,7 +1,7 @@
 {#- Each open item's life on the snapshot spine, cut into runs of
     consecutive snapshots over which nothing a weekly mart shows changes:
     its open amount, its age bucket and its document's dunning state
-    (DEFINITIONS §2–§5). Grain: company, entry, first snapshot of the run.
+    (docs/definitions/02-lettering.md to 05-dunning-state.md). Grain: company, entry, first snapshot of the run.
 
     An item's state can only change on a few dates: its posting, its
     lettering group's effective date, the days it crosses into an older
@@ -9,7 +9,7 @@
     picture of its document changes. Each such date is first seen by the
     next snapshot; the state is read on that snapshot and holds until the
     next change. This is a few rows per item instead of one per item and
-    week (DESIGN-NOTES: 135 M item-weeks at 10 M ledger lines), and the
+    week (docs/scaling.md: 135 M item-weeks at 10 M ledger lines), and the
     weekly marts are running sums over these runs. -#}
 {{ config(materialized="table") }}
 {%- set buckets = ar_age_buckets() %}

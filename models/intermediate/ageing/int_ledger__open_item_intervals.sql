@@ -1,4 +1,4 @@
-{#- When each item is open, and for how much (DEFINITIONS §2). An item's open
+{#- When each item is open, and for how much (docs/definitions/02-lettering.md). An item's open
     amount changes at most once after it is posted: on its lettering group's
     effective date it drops to its residual. So each item is one or two
     validity intervals [valid_from, valid_until) instead of one row per day

@@ -1,5 +1,5 @@
 {#- One row: the ledger's first and last posting dates and the as-of date of
-    the build (the `as_of_date` var, else the latest posting date, DEFINITIONS §4). -#}
+    the build (the `as_of_date` var, else the latest posting date, docs/definitions/04-snapshots.md). -#}
 with
 
 entries as (

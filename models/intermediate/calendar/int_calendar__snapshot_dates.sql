@@ -1,4 +1,4 @@
-{#- The weekly snapshot dates (DEFINITIONS §4): every `snapshot_weekday` from
+{#- The weekly snapshot dates (docs/definitions/04-snapshots.md): every `snapshot_weekday` from
     the week of the first posting up to the as-of date, plus the as-of date
     itself. Each snapshot covers the days since the previous one (its "week",
     for flows such as cash receipts). -#}

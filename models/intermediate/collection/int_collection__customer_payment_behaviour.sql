@@ -1,4 +1,4 @@
-{#- How late each customer pays (DEFINITIONS §8), as of the as-of date: the
+{#- How late each customer pays (docs/definitions/08-forward-views.md), as of the as-of date: the
     amount-weighted average days late of its debit items settled in the 365
     days ending on the as-of date.
 

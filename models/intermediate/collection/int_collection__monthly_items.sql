@@ -1,4 +1,4 @@
-{#- The items behind each month's collection KPIs (DEFINITIONS §7), one row
+{#- The items behind each month's collection KPIs (docs/definitions/07-collection-rate.md), one row
     per (month, company, item), from the first posting's month to the as-of
     month (measured as of the as-of date). Two roles:
 

@@ -1,6 +1,6 @@
 {#- One row per (company_code, customer_code) seen in the ledger or in a
     company-specific master row, with the master attributes that apply: the
-    company's own row first, then the row for every company (DEFINITIONS §0),
+    company's own row first, then the row for every company (docs/definitions/00-conventions.md),
     then, for the name, the latest name the ledger exported. -#}
 with
 
@@ -58,17 +58,17 @@ keys as (
 select
     keys.company_code,
     keys.customer_code,
-    coalesce(own.customer_name, shared.customer_name, ledger_names.customer_name, keys.customer_code)
+    coalesce(own.customer_name, every_company.customer_name, ledger_names.customer_name, keys.customer_code)
         as customer_name,
-    coalesce(own.customer_group, shared.customer_group) as customer_group,
-    coalesce(own.segment, shared.segment) as segment,
-    coalesce(own.country, shared.country) as country,
-    coalesce(own.collector, shared.collector) as collector,
-    coalesce(own.credit_limit, shared.credit_limit) as credit_limit,
-    coalesce(own.insured_limit, shared.insured_limit) as insured_limit,
-    coalesce(own.payment_terms_days, shared.payment_terms_days) as payment_terms_days,
-    coalesce(own.registration_id, shared.registration_id) as registration_id,
-    own.customer_code is not null or shared.customer_code is not null as is_in_master,
+    coalesce(own.customer_group, every_company.customer_group) as customer_group,
+    coalesce(own.segment, every_company.segment) as segment,
+    coalesce(own.country, every_company.country) as country,
+    coalesce(own.collector, every_company.collector) as collector,
+    coalesce(own.credit_limit, every_company.credit_limit) as credit_limit,
+    coalesce(own.insured_limit, every_company.insured_limit) as insured_limit,
+    coalesce(own.payment_terms_days, every_company.payment_terms_days) as payment_terms_days,
+    coalesce(own.registration_id, every_company.registration_id) as registration_id,
+    own.customer_code is not null or every_company.customer_code is not null as is_in_master,
     ledger_customers.first_posting_date,
     ledger_customers.last_posting_date
 from keys
@@ -76,10 +76,10 @@ left join master as own
     on
         keys.company_code = own.company_code
         and keys.customer_code = own.customer_code
-left join master as shared
+left join master as every_company
     on
-        shared.company_code is null
-        and keys.customer_code = shared.customer_code
+        every_company.company_code is null
+        and keys.customer_code = every_company.customer_code
 left join ledger_names
     on
         keys.company_code = ledger_names.company_code

@@ -1,4 +1,4 @@
-{#- The dunning history the collection-work marts read (DEFINITIONS §9):
+{#- The dunning history the collection-work marts read (docs/definitions/09-documents.md):
     every document row of every extract up to the as-of date (later extracts
     are ignored everywhere), each placed in its company's sequence of
     extracts — which extract it is, and the company's previous and next

@@ -1,4 +1,4 @@
-{#- The open debit amount of each document over time (DEFINITIONS §9): a
+{#- The open debit amount of each document over time (docs/definitions/09-documents.md): a
     document is what the dunning tool follows, (company, customer, document
     number); its open debit amount as of d is the sum of the open amounts as
     of d of its debit items. Credit items (a payment or credit note that

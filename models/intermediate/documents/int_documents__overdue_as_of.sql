@@ -1,5 +1,6 @@
 {#- Every document with an open overdue debit amount as of the as-of date
-    (DEFINITIONS §15, §17): the open amount of its debit items past due by
+    (docs/definitions/15-collector-worklist.md, 17-late-payment-and-credit-insurance.md): the open amount of
+    its debit items past due by
     at least one day, the greatest days past due among them and, for an
     insured customer (insured_limit > 0), the insurer's declaration
     deadline — the earliest of its open overdue items' due date +

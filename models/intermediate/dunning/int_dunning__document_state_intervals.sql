@@ -1,6 +1,6 @@
 {#- What the dunning tool says of each document, as validity intervals: one
     row per run of consecutive extracts that list the document in the same
-    state (status, level, cause, collector, promise). DEFINITIONS §5: the
+    state (status, level, cause, collector, promise). docs/definitions/05-dunning-state.md: the
     extract in force on a date (the company's latest on or before it)
     describes the document, and a document missing from it is not dunned.
     So the state holds from the run's first extract up to the company's

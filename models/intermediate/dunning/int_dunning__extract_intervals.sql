@@ -1,5 +1,5 @@
 {#- Each dunning extract with the period it is in force for its company
-    (DEFINITIONS §5): from its `extracted_at` up to the company's next
+    (docs/definitions/05-dunning-state.md): from its `extracted_at` up to the company's next
     extract (exclusive). The state of a document as of any date d comes from
     the extract whose interval contains d: its row there, else not dunned.
     Before a company's first extract nothing is dunned. The document state

@@ -1,5 +1,5 @@
 {#- Which dunning extract describes each company on each snapshot date: the
-    latest one taken on or before it (DEFINITIONS §5), i.e. the extract whose
+    latest one taken on or before it (docs/definitions/05-dunning-state.md), i.e. the extract whose
     period in force contains the snapshot. A company with no extract yet has
     no row, so its documents are not dunned. -#}
 with

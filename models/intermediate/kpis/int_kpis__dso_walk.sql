@@ -1,4 +1,4 @@
-{#- The walk back through the months behind each month-end (DEFINITIONS §6):
+{#- The walk back through the months behind each month-end (docs/definitions/06-sales-and-dso.md):
     count-back DSO and the trailing three-month sales and days.
 
     Count-back: the balance is absorbed by the months' net sales, newest

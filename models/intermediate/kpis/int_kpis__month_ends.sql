@@ -1,5 +1,5 @@
 {#- One row per company and month, from the first posting's month to the
-    as-of month (DEFINITIONS §0). A month is measured up to its period end:
+    as-of month (docs/definitions/00-conventions.md). A month is measured up to its period end:
     its last day, or the as-of date for the current month, which is flagged
     incomplete. -#}
 with

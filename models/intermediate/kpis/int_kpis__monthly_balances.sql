@@ -1,4 +1,4 @@
-{#- The monthly figures every receivables KPI is made of (DEFINITIONS §6),
+{#- The monthly figures every receivables KPI is made of (docs/definitions/06-sales-and-dso.md),
     per company and month, measured at the period end E (month end, or the
     as-of date for the current month):
       net_credit_sales  invoices and credit notes posted in the month up to E

@@ -1,4 +1,4 @@
-{#- Lettering groups (DEFINITIONS §2): the items of one customer that share a
+{#- Lettering groups (docs/definitions/02-lettering.md): the items of one customer that share a
     lettering code. A group takes effect on its effective date, the latest of
     every lettering date and every posting date in it: before that, each of
     its items is fully open. -#}

@@ -1,4 +1,4 @@
-{#- The month's collection day by day (DEFINITIONS §7), per company and
+{#- The month's collection day by day (docs/definitions/07-collection-rate.md), per company and
     collector: on each day t of the month (up to the as-of date), what the
     target items have been collected by t against the month's amount to
     collect, so the rate climbs through the month to the monthly rate on its

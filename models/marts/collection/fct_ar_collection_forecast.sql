@@ -1,4 +1,4 @@
-{#- When the open receivables should come in (DEFINITIONS §8): every debit
+{#- When the open receivables should come in (docs/definitions/08-forward-views.md): every debit
     item open as of the as-of date, for its open amount, by ISO week of its
     expected payment date and forecast line.
 

@@ -1,5 +1,5 @@
 {#- Collection rate ("taux de recouvrement") per month, company and collector
-    (DEFINITIONS §7): what had to be collected in the month (overdue on the
+    (docs/definitions/07-collection-rate.md): what had to be collected in the month (overdue on the
     1st + falling due in the month), what was collected by lettering that
     took effect in the month, and how much of the unapplied payments got
     lettered. The sum over the customer groups of

@@ -1,4 +1,4 @@
-{#- The monthly collection KPIs (DEFINITIONS §7) per company, collector and
+{#- The monthly collection KPIs (docs/definitions/07-collection-rate.md) per company, collector and
     customer group: the finest grain of the collection figures, so that BI
     can filter by customer group. fct_ar_collection_monthly adds the groups
     up. Rates are recomputed from the sums, never averaged. -#}

@@ -1,4 +1,4 @@
-{#- Lettering proposals (DEFINITIONS §2): which unlettered credit could settle
+{#- Lettering proposals (docs/definitions/02-lettering.md): which unlettered credit could settle
     which unlettered debit of the same customer, for how much, and why. Only
     proposals for the accountants: the official aged balance ignores them.
 

@@ -1,4 +1,4 @@
-{#- The canonical blocking causes (DEFINITIONS §5) with FR / EN labels. -#}
+{#- The canonical blocking causes (docs/definitions/05-dunning-state.md) with FR / EN labels. -#}
 select
     cast(blocking_cause as {{ dbt.type_string() }}) as blocking_cause,
     cast(sort_order as integer) as blocking_cause_order,

@@ -1,4 +1,4 @@
-{#- The canonical dunning statuses (DEFINITIONS §5) with FR / EN labels. -#}
+{#- The canonical dunning statuses (docs/definitions/05-dunning-state.md) with FR / EN labels. -#}
 select
     cast(dunning_status as {{ dbt.type_string() }}) as dunning_status,
     cast(sort_order as integer) as dunning_status_order,

@@ -1,4 +1,4 @@
-{#- Credit exposure per customer as of the as-of date (DEFINITIONS §8): the
+{#- Credit exposure per customer as of the as-of date (docs/definitions/08-forward-views.md): the
     limit granted, what is insured, what is owed, and what is left
     ("encours disponible"). Every customer with a balance or a credit limit. -#}
 with

@@ -1,4 +1,4 @@
-{#- The due schedule ("échéancier", DEFINITIONS §8) as of the as-of date: what
+{#- The due schedule ("échéancier", docs/definitions/08-forward-views.md) as of the as-of date: what
     customers owe, by when it falls due: already overdue, the rest of the
     as-of month, the next three months, and later. Open debit items only
     (unapplied credits are in the aged balance, not in what falls due). -#}

@@ -1,5 +1,5 @@
 {#- The `top_customers_n` (100) customers with the largest balances of each
-    company as of the as-of date (DEFINITIONS §8), with their aged buckets,
+    company as of the as-of date (docs/definitions/08-forward-views.md), with their aged buckets,
     their outstanding by dunning status and by blocking cause, and their
     credit limit. `rank` is within the company; `overall_rank` across
     companies. -#}

@@ -1,4 +1,4 @@
-{#- The receivables KPIs per month-end and company (DEFINITIONS §6): the
+{#- The receivables KPIs per month-end and company (docs/definitions/06-sales-and-dso.md): the
     DSO family, BPDSO, ADD and CEI. Formulas and FR / EN names are in the
     glossary (models/marts/kpis/_kpis__docs.md). The current month is
     computed as of the as-of date and flagged is_complete = false. Ratios are

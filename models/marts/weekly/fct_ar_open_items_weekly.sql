@@ -1,9 +1,9 @@
-{#- Every item open on every snapshot date (DEFINITIONS §4): its open amount,
+{#- Every item open on every snapshot date (docs/definitions/04-snapshots.md): its open amount,
     its age and bucket, and the dunning tool's state of its document then.
 
     A view: each item's state runs (a few rows per item) joined to the
     snapshots they cover. Stored, this grain is one row per item and week
-    (135 M rows at 10 M ledger lines, DESIGN-NOTES) for a table BI tools
+    (135 M rows at 10 M ledger lines, docs/scaling.md) for a table BI tools
     read one snapshot at a time; as a view, a query on one snapshot date
     reads only the runs covering it. The aggregated weekly marts are tables. -#}
 {{ config(materialized='view') }}

@@ -13,7 +13,7 @@ cleaned as (
         encoding_error_column,
         structure_error,
         {{ ar_clean_text('customer_code') }} as customer_code,
-        -- empty company_code: the row applies to every company (DEFINITIONS §0)
+        -- empty company_code: the row applies to every company (docs/definitions/00-conventions.md)
         {{ ar_clean_text('company_code') }} as company_code,
         {{ ar_clean_text('customer_name') }} as customer_name,
         {{ ar_clean_text('customer_group') }} as customer_group,

@@ -13,7 +13,7 @@ customers as (
     select * from {{ ref('stg_customers__customers') }}
 ),
 
--- A re-delivered line replaces the earlier one (DEFINITIONS §1): current_lines
+-- A re-delivered line replaces the earlier one (docs/definitions/01-ledger-items.md): current_lines
 {{ ar_latest_delivery_ctes('lines', ['company_code', 'entry_id'], 'current_lines') }},
 
 signed as (
@@ -24,7 +24,7 @@ signed as (
 ),
 
 -- Payment terms: the customer-master row of the company first, then the row
--- that applies to every company (DEFINITIONS §0), then the default.
+-- that applies to every company (docs/definitions/00-conventions.md), then the default.
 with_terms as (
     select
         signed.*,

@@ -1,5 +1,5 @@
 {#- The collection rate's amounts recomputed straight from the open-item
-    intervals (DEFINITIONS §7), per month and company, independently of the
+    intervals (docs/definitions/07-collection-rate.md), per month and company, independently of the
     lettering settlements the mart is built on: each month's target debits
     are those open the day before the month (base = open amount then) or
     posted in the month (base = amount), due by its last day; collected =
