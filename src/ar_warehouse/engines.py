@@ -19,7 +19,7 @@ Spark runs in this Python process: dbt-spark's `session` method uses the
 active SparkSession, so `build_spark` creates it (local mode, a warehouse
 folder with a Derby metastore) before invoking dbt in-process. pyspark and
 dbt-spark live in their own virtual environment (`.venv-spark`, from
-requirements-spark.lock); see README "Run on Spark".
+requirements-spark.lock); see docs/engines.md, "Run on Spark".
 
     arw build --target postgres|spark [--landing DIR] [--export DIR] [--spark-dir DIR]
 """

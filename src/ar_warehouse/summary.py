@@ -86,7 +86,7 @@ def summary_lines(warehouse: Path) -> list[str]:
                    f"print(duckdb.connect('{warehouse}', read_only=True).sql('from marts.fct_ar_aged_balance_weekly "
                    f"where is_latest order by balance desc limit 10'))\"")
         out.append(f"  duckdb CLI: duckdb -readonly {warehouse}   (tables in schema marts)")
-        out.append("  BI tools: Metabase / Superset with the DuckDB driver, read-only on this file (see README)")
+        out.append("  BI tools: Metabase / Superset with the DuckDB driver, read-only on this file (see docs/bi-tools.md)")
         return out
     finally:
         con.close()
