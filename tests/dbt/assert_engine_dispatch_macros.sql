@@ -29,6 +29,8 @@
     ('iso_weekday: Sunday 2026-11-22', ar_iso_weekday("cast('2026-11-22' as date)") ~ ' = 7', 'true'),
     ('row_hash: same values, same hash', ar_row_hash(["'a'", "cast('2025-01-31' as date)"]) ~ ' = ' ~ ar_row_hash(["'a'", "cast('2025-01-31' as date)"]), 'true'),
     ('row_hash: a null is a value of its own', ar_row_hash(["'a'", 'cast(null as ' ~ dbt.type_string() ~ ')']) ~ ' <> ' ~ ar_row_hash(['cast(null as ' ~ dbt.type_string() ~ ')', "'a'"]), 'true'),
+    ('text_literal: an apostrophe is kept', 'length(' ~ ar_text_literal("l'exercice") ~ ') = 10', 'true'),
+    ('text_literal: a backslash is kept', 'length(' ~ ar_text_literal("a\\b") ~ ') = 3', 'true'),
     ('row_hash: values do not run into each other', ar_row_hash(["'a|b'", "'c'"]) ~ ' <> ' ~ ar_row_hash(["'a'", "'b|c'"]), 'true'),
 ] %}
 {#- ar_try_cast_date again with its input read from a relation, as real

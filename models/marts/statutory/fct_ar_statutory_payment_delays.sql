@@ -33,10 +33,10 @@
 {%- endfor -%}
 {%- set tables = [
     {'code': 'I',
-     'fr': "Article D.441 I.-2° : Factures émises non réglées à la date de clôture de l''exercice dont le terme est échu",
+     'fr': "Article D.441 I.-2° : Factures émises non réglées à la date de clôture de l'exercice dont le terme est échu",
      'en': 'Article D.441 I.-2°: invoices issued, unpaid at the fiscal year end and past due'},
     {'code': 'II',
-     'fr': "Article D.441 II : Factures émises ayant connu un retard de paiement au cours de l''exercice",
+     'fr': "Article D.441 II : Factures émises ayant connu un retard de paiement au cours de l'exercice",
      'en': 'Article D.441 II: invoices issued that were paid late during the fiscal year'},
 ] -%}
 with
@@ -114,8 +114,8 @@ bands as (
         {{ band.order }} as lateness_band_order,
         cast({{ band.lo }} as integer) as min_days_late,
         cast({{ band.hi }} as integer) as max_days_late,
-        '{{ band.fr }}' as lateness_band_label_fr,
-        '{{ band.en }}' as lateness_band_label_en
+        {{ ar_text_literal(band.fr) }} as lateness_band_label_fr,
+        {{ ar_text_literal(band.en) }} as lateness_band_label_en
     {%- if not loop.last %}
     union all
     {%- endif %}
@@ -126,8 +126,8 @@ tables as (
     {%- for table in tables %}
     select
         '{{ table.code }}' as table_code,
-        '{{ table.fr }}' as table_label_fr,
-        '{{ table.en }}' as table_label_en
+        {{ ar_text_literal(table.fr) }} as table_label_fr,
+        {{ ar_text_literal(table.en) }} as table_label_en
     {%- if not loop.last %}
     union all
     {%- endif %}
