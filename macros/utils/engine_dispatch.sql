@@ -261,3 +261,19 @@
 {% macro spark__ar_row_hash(exprs) -%}
     xxhash64({{ ar_concat_values(exprs) }})
 {%- endmacro %}
+
+{#- A text constant as an SQL literal, apostrophes included (labels such as
+    « clôture de l'exercice »). PostgreSQL and DuckDB double the quote; Spark
+    reads 'l''exercice' as two adjacent literals run together ('lexercice')
+    and escapes with a backslash instead. -#}
+{% macro ar_text_literal(value) -%}
+    {{ return(adapter.dispatch('ar_text_literal', 'ar_warehouse')(value)) }}
+{%- endmacro %}
+
+{% macro default__ar_text_literal(value) -%}
+    '{{ value | string | replace("'", "''") }}'
+{%- endmacro %}
+
+{% macro spark__ar_text_literal(value) -%}
+    {{ ar_spark_literal(value | string) }}
+{%- endmacro %}

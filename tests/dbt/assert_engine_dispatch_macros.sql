@@ -31,6 +31,8 @@
     ('row_hash: a null is a value of its own', ar_row_hash(["'a'", 'cast(null as ' ~ dbt.type_string() ~ ')']) ~ ' <> ' ~ ar_row_hash(['cast(null as ' ~ dbt.type_string() ~ ')', "'a'"]), 'true'),
     ('divide: wide decimals keep all the decimals of the quotient (4 / 7 * 100 = 57.142857)', ar_divide('cast(4 as decimal(38, 2))', 'cast(7 as decimal(38, 2))') ~ ' * 100 between 57.1428565 and 57.1428575', 'true'),
     ('divide: an exact quotient', ar_divide('cast(150000 as decimal(18, 2))', 'cast(3000 as decimal(18, 2))') ~ ' = 50', 'true'),
+    ('text_literal: an apostrophe is kept', 'length(' ~ ar_text_literal("l'exercice") ~ ') = 10', 'true'),
+    ('text_literal: a backslash is kept', 'length(' ~ ar_text_literal("a\\b") ~ ') = 3', 'true'),
     ('row_hash: values do not run into each other', ar_row_hash(["'a|b'", "'c'"]) ~ ' <> ' ~ ar_row_hash(["'a'", "'b|c'"]), 'true'),
 ] %}
 {#- ar_try_cast_date again with its input read from a relation, as real
