@@ -1,5 +1,4 @@
-{#- Blocking episodes (DEFINITIONS §11, docs
-    docs/definitions/11-blocking-episodes.md): a document stays blocked by a
+{#- Blocking episodes (docs/definitions/11-blocking-episodes.md): a document stays blocked by a
     cause for as long as the company's extracts, one after the other, show
     it with that cause. An extract on which the document is absent, or shows
     no cause or another one, ends the episode: the block was lifted that day

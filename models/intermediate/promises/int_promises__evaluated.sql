@@ -1,5 +1,5 @@
-{#- Promises to pay and how each one turned out (DEFINITIONS §10, docs
-    docs/definitions/10-promises.md). A promise is a (document, promised
+{#- Promises to pay and how each one turned out (docs/definitions/10-promises.md).
+    A promise is a (document, promised
     date) that the dunning tool showed with status `payment_promised`: the
     first extract that showed it dates it (`promised_on`) and gives its
     collector and amount — an empty amount means "all of it", the open debit

@@ -1,5 +1,5 @@
-{#- One row per blocking episode (DEFINITIONS §11, docs
-    docs/definitions/11-blocking-episodes.md): a document blocked by one
+{#- One row per blocking episode (docs/definitions/11-blocking-episodes.md):
+    a document blocked by one
     cause over consecutive extracts of its company, from when to when, for
     how much, and how it ended, with FR / EN labels. -#}
 with

@@ -1,5 +1,5 @@
-{#- Blocking causes over time, per company, cause and month (DEFINITIONS
-    §11, docs docs/definitions/11-blocking-episodes.md): the episodes that
+{#- Blocking causes over time, per company, cause and month (docs/definitions/11-blocking-episodes.md):
+    the episodes that
     began in the month and what they blocked, those lifted in the month and
     how long they had lasted, and those still open at the month's end — the
     as-of date for the as-of month — with what their documents still owed

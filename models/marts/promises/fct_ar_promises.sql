@@ -1,5 +1,5 @@
-{#- One row per promise to pay (DEFINITIONS §10, docs
-    docs/definitions/10-promises.md): when it was made, for how much, what
+{#- One row per promise to pay (docs/definitions/10-promises.md):
+    when it was made, for how much, what
     was collected by its check date and its outcome, with FR / EN labels. -#}
 with
 

@@ -1,5 +1,5 @@
 {#- Promises to pay per company, collector and month of the promised date
-    (DEFINITIONS §10, docs docs/definitions/10-promises.md): how many were
+    (docs/definitions/10-promises.md): how many were
     made for the month, for what target, how they turned out, and the two
     rates over the promises already judged (pending ones are counted, not
     rated). Every month from the company's first to its last promised month

@@ -1,5 +1,5 @@
-{#- The collector's worklist as of the as-of date (DEFINITIONS §15, docs
-    docs/definitions/15-collector-worklist.md): every document with an open
+{#- The collector's worklist as of the as-of date (docs/definitions/15-collector-worklist.md):
+    every document with an open
     overdue debit amount, what the dunning tool says of it on its company's
     latest extract, how its latest judged promise ended, where it stands
     against the credit insurer's deadline, and the order to work it in.

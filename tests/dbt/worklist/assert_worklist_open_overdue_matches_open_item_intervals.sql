@@ -1,6 +1,6 @@
 {#- The worklist holds exactly the documents with an open overdue debit
     amount as of the as-of date, each with that amount and its greatest days
-    past due, recomputed here from the open-item intervals (DEFINITIONS §15):
+    past due, recomputed here from the open-item intervals (docs/definitions/15-collector-worklist.md):
     debit items open on the as-of date and due before it. -#}
 with
 
