@@ -29,9 +29,9 @@ from pathlib import Path
 
 import duckdb
 
-MONEY = "#,##0.00"  # shown "# ##0,00" by a French spreadsheet
-PCT = "0.0%"
-DAYS = "0.0"
+MONEY = "[$-40C]#,##0.00"  # French locale (LCID 040C): shown "# ##0,00" whatever the reader's locale
+PCT = "[$-40C]0.0%"
+DAYS = "[$-40C]0.0"
 COUNT = "0"
 DATE = "dd/mm/yyyy"
 WEEKS = 13
@@ -390,7 +390,7 @@ def _summary(con, book, fmt, source, snap, filters, buckets) -> None:
         })
     chart.set_title({"name": "Encours par tranche d'âge", "name_font": {"size": 11}})
     chart.set_x_axis({"text_axis": True, "num_format": "dd/mm/yyyy", "num_font": {"rotation": -45, "size": 8}})
-    chart.set_y_axis({"num_format": "# ##0", "major_gridlines": {"visible": True, "line": {"color": "#DDDDDD"}}})
+    chart.set_y_axis({"num_format": "[$-40C]#,##0", "major_gridlines": {"visible": True, "line": {"color": "#DDDDDD"}}})
     chart.set_legend({"position": "bottom", "font": {"size": 8}})
     chart.set_size({"width": 760, "height": 340})
     ws.insert_chart(last_row + 2, 0, chart)

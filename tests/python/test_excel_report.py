@@ -106,7 +106,8 @@ def test_french_number_formats(workbook):
     col = headers.index("Solde") + 1
     cell = ws.cell(row=5, column=col)
     assert isinstance(cell.value, float | int)
-    assert cell.number_format == "#,##0.00"  # "# ##0,00" in a French spreadsheet
+    # French locale on the format itself (LCID 040C): "# ##0,00" in any reader's locale
+    assert cell.number_format == "[$-40C]#,##0.00"
 
 
 def test_aged_balance_ties_to_the_marts_and_the_ledger(workbook, warehouse):
