@@ -16,13 +16,15 @@ LOCAL_PG := scripts/local_postgres.sh
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
 .PHONY: help install install-spark demo build summary test lint dbt-test pytest test-engines docs generate \
-	clean lock lock-spark postgres postgres-stop spark
+	clean lock lock-spark postgres postgres-stop spark report metrics
 
 help:
 	@echo "make demo     build the warehouse from the bundled demo data and print the summary"
 	@echo "make build    the same on \$$AR_LANDING_DIR into \$$AR_DUCKDB_PATH"
 	@echo "make test     lint + dbt build with every data and unit test + Python tests"
 	@echo "make docs     dbt docs (target/index.html)"
+	@echo "make report   the weekly tableau de bord as an Excel workbook (reports/tableau-de-bord.xlsx)"
+	@echo "make metrics  the semantic layer's metrics on the published warehouse (mf query)"
 	@echo "make postgres the same models on a local PostgreSQL (left running; make postgres-stop)"
 	@echo "make spark    the same models on Spark, in process (local pyspark)"
 
@@ -104,6 +106,22 @@ docs: $(STAMP)
 	$(BIN)/arw build --landing data/demo/landing --warehouse $(TEST_DIR)/docs.duckdb --skip-tests
 	AR_DUCKDB_PATH=$(TEST_DIR)/docs.duckdb $(BIN)/dbt docs generate --project-dir . --profiles-dir .
 
+# The weekly tableau de bord as an Excel workbook (docs/excel-report.md) from $$AR_DUCKDB_PATH
+# (warehouse/ar.duckdb, built from the demo data when missing); REPORT_ARGS e.g. "--company FR01".
+REPORT_OUT ?= reports/tableau-de-bord.xlsx
+report: $(STAMP)
+	@if [ -z "$$AR_DUCKDB_PATH" ] && [ ! -f warehouse/ar.duckdb ]; then $(MAKE) demo; fi
+	$(BIN)/arw report --format xlsx --out $(REPORT_OUT) $(REPORT_ARGS)
+
+# The semantic layer (docs/bi-tools.md): parse, validate, and the monthly KPIs per company with
+# MetricFlow on $$AR_DUCKDB_PATH (warehouse/ar.duckdb); MetricFlow opens the file read-write.
+metrics: $(STAMP)
+	@if [ -z "$$AR_DUCKDB_PATH" ] && [ ! -f warehouse/ar.duckdb ]; then $(MAKE) demo; fi
+	$(BIN)/dbt parse --profiles-dir . --quiet
+	$(BIN)/mf validate-configs --skip-dw
+	$(BIN)/mf query --metrics dso_standard,dso_average_balance,bpdso,add_days,cei,dso_countback \
+		--group-by metric_time__month,company --order metric_time__month --limit 24
+
 generate: $(STAMP)
 	$(BIN)/arw generate --out data/demo/landing
 
@@ -118,7 +136,7 @@ lock-spark:
 		| grep -v -i -x -F -f requirements.lock > requirements-spark.lock
 
 clean:
-	rm -rf build target logs warehouse/*.duckdb warehouse/spark
+	rm -rf build target logs warehouse/*.duckdb warehouse/spark reports
 
 # ---- Receivables dashboard in Apache Superset (dashboard/, dashboard/README.md) -------------
 # Superset has its own pinned environment, .venv-superset, from dashboard/requirements.lock.

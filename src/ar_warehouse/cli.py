@@ -8,6 +8,8 @@
     arw summary [--warehouse FILE]
     arw checksums [--warehouse FILE]           row count + checksum per mart
     arw generate --out DIR [--lines N] ...     synthetic landing data (see generator.py)
+    arw report --format xlsx [--as-of DATE] [--company C]... [--collector N]... --out FILE
+                                               the weekly tableau de bord as an Excel workbook
 """
 
 from __future__ import annotations
@@ -60,6 +62,16 @@ def main(argv: list[str] | None = None) -> int:
     p_sum.add_argument("--warehouse", type=Path, default=None)
     p_sums = sub.add_parser("checksums", help="row count and checksum of every mart (compare two builds)")
     p_sums.add_argument("--warehouse", type=Path, default=None)
+    p_rep = sub.add_parser("report", help="the weekly tableau de bord as an Excel workbook (docs/excel-report.md)")
+    p_rep.add_argument("--format", choices=["xlsx"], default="xlsx", help="xlsx (the only format)")
+    p_rep.add_argument("--warehouse", type=Path, default=None,
+                       help="published DuckDB file (default: $AR_DUCKDB_PATH, else warehouse/ar.duckdb)")
+    p_rep.add_argument("--as-of", default=None,
+                       help="YYYY-MM-DD: the latest weekly snapshot on or before it (default: the latest)")
+    p_rep.add_argument("--company", action="append", default=[], help="only this company (repeatable)")
+    p_rep.add_argument("--collector", action="append", default=[],
+                       help="only this collector's customers and items (repeatable)")
+    p_rep.add_argument("--out", type=Path, required=True, help="the .xlsx file to write")
     p_gen = sub.add_parser("generate", help="generate synthetic landing data", add_help=False)
     p_gen.add_argument("rest", nargs=argparse.REMAINDER)
 
@@ -85,6 +97,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{table:<48} {rows:>10} {digest}")
         return 0
 
+    if args.command == "report":
+        return _report(args)
+
     if args.command == "summary":
         from .summary import print_summary
         return print_summary(args.warehouse or paths.warehouse_path())
@@ -106,6 +121,27 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     from .summary import print_summary
     return print_summary(warehouse)
+
+
+def _report(args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    from .report import Filters, ReportError, write_report
+
+    try:
+        as_of = dt.date.fromisoformat(args.as_of) if args.as_of else None
+    except ValueError:
+        print(f"error: --as-of {args.as_of!r} is not a date YYYY-MM-DD", file=sys.stderr)
+        return 2
+    warehouse = args.warehouse or paths.warehouse_path()
+    try:
+        report = write_report(warehouse, args.out, as_of=as_of,
+                              filters=Filters(companies=args.company, collectors=args.collector))
+    except ReportError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(f"wrote {report.path} (snapshot of {report.snapshot_date}; sheets: {', '.join(report.sheets)})")
+    return 0
 
 
 def _build_on_engine(args: argparse.Namespace, landing: Path) -> int:

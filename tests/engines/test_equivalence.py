@@ -22,7 +22,8 @@ import pytest
 
 from ar_warehouse.paths import project_dir
 
-MARTS = sorted(p.stem for p in (project_dir() / "models" / "marts").rglob("*.sql"))
+# every table of schema marts: the marts and the semantic layer's time spine (models/semantic/)
+MARTS = sorted(p.stem for folder in ("marts", "semantic") for p in (project_dir() / "models" / folder).rglob("*.sql"))
 RATIO_TOLERANCE = Decimal("0.000001")
 MAX_REPORTED = 8
 
