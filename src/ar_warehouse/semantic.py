@@ -26,9 +26,8 @@ COLLECTION_METRICS = ["amount_to_collect", "amount_collected", "collection_rate"
                       "unapplied_payments_base", "unapplied_payments_lettered", "unapplied_lettering_rate"]
 OUTSTANDING_METRICS = ["outstanding", "overdue", "not_due", "open_debits", "overdue_ratio", "not_due_share"]
 EXPOSURE_METRICS = ["credit_utilisation", "over_limit_count"]
-# Checked once the semantic yml defines them (the block in docs/bi-tools.md, to add with the marts
-# fct_ar_promises_monthly and fct_ar_blocking_monthly).
-PROMISE_METRICS = ["promise_kept_rate"]
+# Over the collection-work marts fct_ar_promises_monthly and fct_ar_blocking_monthly.
+PROMISE_METRICS = ["promise_kept_rate", "promised_amount_collected_rate"]
 BLOCKING_METRICS = ["avg_resolution_days"]
 
 
@@ -211,13 +210,13 @@ def check_against_marts(fetch: Fetch, env: dict[str, str] | None = None) -> dict
         compare("credit_utilisation (company)", r["company"], _num(r["credit_utilisation"]),
                 _num(mart[r["company"]][1]), 1e-9)
 
-    # ---- promise-kept rate and average resolution days, once defined (docs/bi-tools.md)
+    # ---- promise-kept rate and average resolution days
     defined = defined_metrics()
     if set(PROMISE_METRICS) <= defined:
         rows = mf_query(PROMISE_METRICS, ["metric_time__month", "company", "collector"], env=env)
         got = {(_day(r["metric_time__month"]), r["company"], r["collector"]): r for r in rows}
-        for row in fetch("select month_start_date, company_code, collector, promise_kept_rate "
-                         "from marts.fct_ar_promises_monthly"):
+        for row in fetch("select month_start_date, company_code, collector, promise_kept_rate, "
+                         "promised_amount_collected_rate from marts.fct_ar_promises_monthly"):
             key = (_day(row[0]), row[1], row[2])
             for metric, want in zip(PROMISE_METRICS, row[3:]):
                 compare(metric, key, _num(got.get(key, {}).get(metric)), _num(want), 1e-6)
