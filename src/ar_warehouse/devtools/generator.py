@@ -27,8 +27,8 @@ are written in seconds.  Files rotate across three dialects (see
 
 Usage::
 
-    python -m ar_warehouse.generator --out data/demo/landing
-    python -m ar_warehouse.generator --out /tmp/big --lines 1000000 \\
+    python -m ar_warehouse.devtools.generator --out data/demo/landing
+    python -m ar_warehouse.devtools.generator --out /tmp/big --lines 1000000 \\
         --start 2023-11-01 --end 2026-10-31
 """
 
@@ -157,9 +157,9 @@ def generate_landing(
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Command line: ``python -m ar_warehouse.generator --out DIR [...]``."""
+    """Command line: ``python -m ar_warehouse.devtools.generator --out DIR [...]``."""
     parser = argparse.ArgumentParser(
-        prog="python -m ar_warehouse.generator",
+        prog="python -m ar_warehouse.devtools.generator",
         description="Generate synthetic AR landing files (ledger, dunning, customers).",
     )
     parser.add_argument("--out", required=True, type=Path, help="landing folder to write")
