@@ -619,6 +619,474 @@ class _World:
         return int(len(self.lines["post"]))
 
 
+@dataclass
+class _Accounts:
+    """The customer accounts (company x customer) and how each behaves."""
+
+    customer: np.ndarray  # index into _Customers
+    company: np.ndarray  # index into the companies
+    terms: np.ndarray
+    eom: np.ndarray
+    collector: np.ndarray
+    overrides: list[dict[str, Any]]  # company-specific master rows
+    segment: np.ndarray
+    profile: np.ndarray
+    currency: np.ndarray  # index into _CURRENCIES
+    pays_in_batches: np.ndarray
+    log_median_amount: np.ndarray
+    invoice_rate: np.ndarray  # invoices per month
+    delay_offset: np.ndarray  # days added to every payment delay
+    active_from: np.ndarray
+    active_until: np.ndarray
+
+    @property
+    def count(self) -> int:
+        return len(self.customer)
+
+
+def _open_accounts(rng: np.random.Generator, n_customers: int, n_companies: int) -> tuple[np.ndarray, np.ndarray]:
+    """Most customers buy from FR01, a few from the subsidiary, a handful from both (same
+    customer code in both books). Returns (customer, company) per account."""
+    draw = rng.random(n_customers)
+    if n_companies == 1:
+        pairs = [(i, 0) for i in range(n_customers)]
+    else:
+        other = 1 + rng.integers(0, n_companies - 1, size=n_customers)
+        both = draw < 0.03
+        only_other = (draw >= 0.03) & (draw < 0.11)
+        pairs = []
+        for i in range(n_customers):
+            if both[i]:
+                pairs += [(i, 0), (i, int(other[i]))]
+            elif only_other[i]:
+                pairs.append((i, int(other[i])))
+            else:
+                pairs.append((i, 0))
+    return (np.array([p[0] for p in pairs], dtype=np.int64), np.array([p[1] for p in pairs], dtype=np.int64))
+
+
+def _subsidiary_overrides(rng: np.random.Generator, account_company: np.ndarray, terms: np.ndarray,
+                          eom: np.ndarray, collector: np.ndarray, limit: np.ndarray,
+                          insured: np.ndarray) -> list[dict[str, Any]]:
+    """Company-specific master rows for part of the subsidiary's accounts: its own collector, a
+    lower credit limit, sometimes other terms (the arrays are changed in place)."""
+    overrides: list[dict[str, Any]] = []
+    draws = rng.random((len(account_company), 4))
+    for a in np.flatnonzero((account_company > 0) & (draws[:, 0] < 0.45)).tolist():
+        collector[a] = (collector[a] + 1 + int(draws[a, 1] * 4)) % min(len(_COLLECTORS), 5)
+        limit[a] = max(500_000, (limit[a] // 2) // 500_000 * 500_000)
+        if insured[a] > limit[a]:
+            insured[a] = limit[a]
+        if draws[a, 2] < 0.3:
+            terms[a] = 30 if terms[a] != 30 else 45
+            eom[a] = False
+        overrides.append(dict(acct=a, collector=int(collector[a]), limit=int(limit[a]),
+                              insured=int(insured[a]), terms=int(terms[a])))
+    return overrides
+
+
+def _make_accounts(rng: np.random.Generator, cust: _Customers, n_companies: int, start: int, end: int,
+                   rate_factor: float) -> _Accounts:
+    customer, company = _open_accounts(rng, len(cust.code), n_companies)
+    n_accounts = len(customer)
+    terms = cust.terms[customer].copy()
+    eom = cust.eom[customer].copy()
+    collector = cust.collector[customer].copy()
+    overrides = _subsidiary_overrides(rng, company, terms, eom, collector, cust.credit_limit[customer].copy(),
+                                      cust.insured_limit[customer].copy())
+
+    segment = cust.segment[customer]
+    profile = cust.profile[customer]
+    country = cust.country[customer]
+    currency = np.zeros(n_accounts, dtype=np.int64)
+    draw = rng.random(n_accounts)
+    currency = np.where((country == _COUNTRIES.index("CH")) & (draw < 0.8), 1, currency)
+    currency = np.where((segment == _EXPORT) & (country != _COUNTRIES.index("CH")) & (draw < 0.15), 2, currency)
+    pays_in_batches = np.isin(profile, [_PUNCTUAL, _LATE]) & (rng.random(n_accounts) < 0.4)
+    log_median_amount = np.log(_SEG_MEDIAN[segment]) + rng.normal(0.0, 0.5, size=n_accounts)
+    invoice_rate = _SEG_RATE[segment] * np.exp(rng.normal(-0.18, 0.6, size=n_accounts)) * rate_factor
+    invoice_rate = np.where(company > 0, invoice_rate * 0.6, invoice_rate)
+    delay_offset = np.round(rng.normal(0.0, 3.0, size=n_accounts)).astype(np.int64)
+
+    # active period: most accounts over the whole window, some are won during it, some are lost
+    span = end - start + 1
+    draw = rng.random(n_accounts)
+    active_from = np.where(draw < 0.12, start + (rng.random(n_accounts) * 0.7 * span).astype(np.int64), start)
+    active_until = np.where(draw > 0.92, end - (rng.random(n_accounts) * 0.7 * span).astype(np.int64), end)
+    active_until = np.maximum(active_until, active_from + 30)
+    active_until = np.minimum(active_until, end)
+    return _Accounts(customer=customer, company=company, terms=terms, eom=eom, collector=collector,
+                     overrides=overrides, segment=segment, profile=profile, currency=currency,
+                     pays_in_batches=pays_in_batches, log_median_amount=log_median_amount,
+                     invoice_rate=invoice_rate, delay_offset=delay_offset, active_from=active_from,
+                     active_until=active_until)
+
+
+def _draw_invoices(rng: np.random.Generator, acc: _Accounts, start: int, end: int) -> dict[str, np.ndarray]:
+    """The invoices: how many per account, when, due when, for how much."""
+    months = (acc.active_until - acc.active_from + 1) / 30.44
+    counts = rng.poisson(acc.invoice_rate * months)
+    n_invoices = int(counts.sum())
+    account = np.repeat(np.arange(acc.count), counts)
+    first, last = acc.active_from[account], acc.active_until[account]
+    post = first + np.floor(rng.random(n_invoices) * (last - first + 1)).astype(np.int64)
+    # invoicing runs on business days, with a peak on the last one of the month
+    month_end_run = _prev_business(_month_end(post))
+    post = np.where(rng.random(n_invoices) < 0.12, month_end_run, post)
+    business_day = _prev_business(post)
+    post = np.clip(np.where(business_day < start, _next_business(post), business_day), start, end)
+    doc = post - rng.choice(np.array([0, 1, 2]), size=n_invoices, p=[0.65, 0.25, 0.10])
+    eom = acc.eom[account]
+    due = doc + acc.terms[account]
+    due = np.where(eom, _month_end(due), due)
+    # the ERP leaves the due date empty on some invoices: the warehouse
+    # completes it from the customer's terms (never on "fin de mois" ones)
+    due_missing = (~eom) & (rng.random(n_invoices) < 0.10)
+    amount = np.round(np.exp(acc.log_median_amount[account] + rng.normal(0.0, 0.85, size=n_invoices))
+                      * 100).astype(np.int64)
+    amount = np.clip(amount, 1500, 60_000_000)
+    return dict(account=account, post=post, doc=doc, due=due, due_missing=due_missing, amount=amount,
+                currency=acc.currency[account], profile=acc.profile[account], segment=acc.segment[account],
+                # 16 uniform draws per invoice, one column per decision below
+                draws=rng.random((n_invoices, 16)))
+
+
+def _settlement_plan(rng: np.random.Generator, inv: dict[str, np.ndarray],
+                     acc: _Accounts) -> dict[str, np.ndarray]:
+    """Never paid, disputed (and how the dispute ends), commercial credit note, instalments, and
+    the payment date the payer's profile gives."""
+    n_invoices, draws, profile, amount = len(inv["post"]), inv["draws"], inv["profile"], inv["amount"]
+    never = np.where(profile == _NEVER, draws[:, 0] < 0.22, draws[:, 0] < 0.002)
+    dispute = np.where(profile == _DISPUTING, draws[:, 1] < 0.30, draws[:, 1] < 0.015)
+    # dispute outcome: 0 paid (very) late in full, 1 partial credit note then
+    # payment of the rest, 2 cancelled by a full credit note
+    outcome = np.where(draws[:, 2] < 0.45, 0, np.where(draws[:, 2] < 0.85, 1, 2))
+    outcome = np.where(dispute, outcome, -1)
+    commercial_cn = ~dispute & ~never & (draws[:, 3] < 0.03)
+    may_split = ~dispute & ~never & ~commercial_cn & (amount >= 100_000)
+    instalments = np.where(may_split & (draws[:, 4] < np.where(profile == _CHRONIC, 0.15, 0.04)),
+                           np.where(draws[:, 5] < 0.4, 3, 2), 1)
+
+    low = np.array([0, 8, 40, 0, 10])[profile]
+    high = np.array([0, 32, 125, 30, 45])[profile]
+    delay = low + np.floor(draws[:, 6] * (high - low + 1)).astype(np.int64)
+    punctual_delay = np.clip(np.round(rng.normal(-1.0, 4.0, size=n_invoices)), -20, 10).astype(np.int64)
+    delay = np.where(profile == _PUNCTUAL, punctual_delay, delay) + acc.delay_offset[inv["account"]]
+    pay = inv["due"] + delay
+    pay = np.where(outcome == 0, pay + _uniform_int(rng, 60, 150, n_invoices), pay)
+    return dict(never=never, dispute=dispute, dispute_outcome=outcome, commercial_cn=commercial_cn,
+                instalments=instalments, pay=pay)
+
+
+def _credit_notes(rng: np.random.Generator, inv: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Credit notes (dispute settlements and commercial ones) and the payment they hold back."""
+    n_invoices, post, due, amount, pay = len(inv["post"]), inv["post"], inv["due"], inv["amount"], inv["pay"]
+    outcome, commercial_cn = inv["dispute_outcome"], inv["commercial_cn"]
+    has_cn = commercial_cn | (outcome >= 1)
+    cn_date = np.full(n_invoices, _NEVER)
+    resolution = due + _uniform_int(rng, 20, 120, n_invoices)
+    cn_date = np.where(outcome >= 1, resolution, cn_date)
+    cn_share = np.where(outcome == 1, 0.1 + 0.5 * inv["draws"][:, 7], 0.03 + 0.22 * inv["draws"][:, 7])
+    cn_amount = np.where(has_cn, np.round(amount * cn_share).astype(np.int64), 0)
+    cn_amount = np.where(outcome == 2, amount, cn_amount)
+    cn_date = np.where(commercial_cn, post + _uniform_int(rng, 3, 50, n_invoices), cn_date)
+    cn_date = np.where(has_cn, _next_business(np.maximum(cn_date, post + 1)), _NEVER)
+    # the customer waits for the credit note before paying the rest
+    awaiting_cn = commercial_cn & (cn_date > due)
+    pay = np.where(commercial_cn & (cn_date > pay - 3),
+                   np.maximum(pay, cn_date + _uniform_int(rng, 2, 10, n_invoices)), pay)
+    pay = np.where(outcome == 1, cn_date + _uniform_int(rng, 5, 30, n_invoices), pay)
+    pay = _next_business(np.maximum(pay, post + 1))
+    return dict(has_cn=has_cn, cn_date=cn_date, cn_amount=cn_amount, awaiting_cn=awaiting_cn, pay=pay)
+
+
+def _payment_differences(rng: np.random.Generator, inv: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Short payments (bank charges, rounding) and a few overpayments on single payments: most are
+    written off with an OD lettered with the invoice, the rest are lettered unbalanced. Then the
+    returned payments (paid, rejected by the bank, paid again later) and the instalments."""
+    n_invoices, draws, currency, amount = len(inv["post"]), inv["draws"], inv["currency"], inv["amount"]
+    dispute, profile, pay = inv["dispute"], inv["profile"], inv["pay"]
+    single = (inv["instalments"] == 1) & ~inv["never"] & (inv["dispute_outcome"] != 2)
+    short_share = np.where((currency > 0) | (inv["segment"] == _EXPORT), 0.15, 0.05)
+    may_differ = single & ~dispute
+    short = may_differ & (draws[:, 8] < short_share)
+    over = may_differ & (draws[:, 8] >= short_share) & (draws[:, 8] < short_share + 0.01)
+    difference = np.where(currency > 0, _uniform_int(rng, 1500, 3500, n_invoices),
+                          _uniform_int(rng, 1, 2000, n_invoices))
+    difference = np.where(short | over, np.minimum(difference, amount // 10), 0)
+    writeoff = (short & (draws[:, 9] >= 0.3)) | (over & (draws[:, 9] >= 0.4))
+    returned = single & ~dispute & ~inv["commercial_cn"] & ~short & ~over & (
+        draws[:, 10] < np.where(np.isin(profile, [_LATE, _CHRONIC]), 0.012, 0.004))
+
+    first_payment = pay
+    rejection = _next_business(first_payment + _uniform_int(rng, 3, 12, n_invoices))
+    pay = np.where(returned, _next_business(rejection + _uniform_int(rng, 10, 40, n_invoices)), pay)
+
+    # instalments (2 or 3) a month apart
+    second = _next_business(pay + _uniform_int(rng, 25, 35, n_invoices))
+    third = _next_business(second + _uniform_int(rng, 25, 35, n_invoices))
+    instalments = inv["instalments"]
+    settle_pay = np.where(instalments == 3, third, np.where(instalments == 2, second, pay))
+    return dict(single=single, short=short, over=over, difference=difference, writeoff=writeoff,
+                returned=returned, first_payment=first_payment, rejection=rejection, pay=pay,
+                second_instalment=second, third_instalment=third, settle_pay=settle_pay)
+
+
+def _promises_and_blocking_causes(rng: np.random.Generator, inv: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Payment promises (chronic-late customers promise most of their payments), other blocking
+    causes on some late invoices (resolved before payment), and when disputes start."""
+    n_invoices, draws, profile, post, due, pay = (len(inv["post"]), inv["draws"], inv["profile"], inv["post"],
+                                                  inv["due"], inv["pay"])
+    never, dispute = inv["never"], inv["dispute"]
+    late_by = inv["settle_pay"] - due
+    promise_share = np.where(profile == _CHRONIC, 0.7, np.where(profile == _LATE, 0.25, 0.03))
+    promised = (inv["instalments"] == 1) & ~never & ~dispute & (late_by > 5) & (draws[:, 11] < promise_share)
+    promise_start = np.maximum(np.maximum(due - 5, post + 1), pay - _uniform_int(rng, 7, 28, n_invoices))
+    kept = draws[:, 12] < 0.7
+    promised_date = np.where(kept, pay - _uniform_int(rng, 0, 3, n_invoices),
+                             np.maximum(promise_start + 3, pay - _uniform_int(rng, 10, 35, n_invoices)))
+    promised_date = np.maximum(promised_date, promise_start + 1)
+
+    other_cause = ~never & ~dispute & (late_by > 10) & ~promised & (draws[:, 13] < 0.09)
+    cause_kind = np.array([_C_NOT_RECEIVED, _C_LABEL, _C_MISMATCH, _C_OTHER])[
+        (draws[:, 14][:, None] > np.array([0.35, 0.55, 0.85])).sum(axis=1)]
+    cause_start = np.maximum(post + 1, due + _uniform_int(rng, -5, 15, n_invoices))
+    cause_end = np.maximum(cause_start + 7, pay - _uniform_int(rng, 0, 10, n_invoices))
+    cause_not_dunned = draws[:, 15] < 0.4
+    dispute_start = post + _uniform_int(rng, 5, 40, n_invoices)
+    resolution = np.where(inv["dispute_outcome"] >= 1, inv["cn_date"], pay)
+    dispute_start = np.where(dispute_start >= resolution - 7, post + 1, dispute_start)
+    arbitration_after = _uniform_int(rng, 21, 42, n_invoices)
+    return dict(promised=promised, promise_start=promise_start, promised_date=promised_date,
+                other_cause=other_cause, cause_kind=cause_kind, cause_start=cause_start, cause_end=cause_end,
+                cause_not_dunned=cause_not_dunned, dispute_start=dispute_start,
+                arbitration_after=arbitration_after)
+
+
+def _simulate_invoices(rng: np.random.Generator, acc: _Accounts, start: int, end: int) -> dict[str, np.ndarray]:
+    """Every invoice and what happens to it, as arrays (one row per invoice)."""
+    inv = _draw_invoices(rng, acc, start, end)
+    inv.update(_settlement_plan(rng, inv, acc))
+    inv.update(_credit_notes(rng, inv))
+    inv.update(_payment_differences(rng, inv))
+    inv.update(_promises_and_blocking_causes(rng, inv))
+    return inv
+
+
+def _batch_payments(inv: dict[str, np.ndarray], acc: _Accounts, start: int) -> dict[str, Any]:
+    """Some customers pay all invoices falling due in a week with one transfer ("relevé"),
+    lettered together: the batched invoices, their lettering group and the transfers."""
+    n_invoices, pay, account = len(inv["post"]), inv["pay"], inv["account"]
+    batched = (acc.pays_in_batches[account] & inv["single"] & ~inv["dispute"] & ~inv["commercial_cn"]
+               & ~inv["short"] & ~inv["over"] & ~inv["returned"] & (inv["currency"] == 0) & ~inv["promised"])
+    monday0 = start - int(_weekday(np.array([start]))[0])
+    week_key = account * 100_000 + (pay - monday0) // 7
+    batch_keys, batch_of = np.unique(week_key[batched], return_inverse=True)
+    n_batches = len(batch_keys)
+    group = np.arange(n_invoices, dtype=np.int64)
+    group[batched] = n_invoices + batch_of
+    transfer_date = np.full(n_batches, np.int64(-(10**9)))
+    np.maximum.at(transfer_date, batch_of, pay[batched])
+    transfer_amount = np.bincount(batch_of, weights=inv["amount"][batched],
+                                  minlength=n_batches).round().astype(np.int64)
+    transfer_account = np.zeros(n_batches, dtype=np.int64)
+    transfer_account[batch_of] = account[batched]
+    return dict(batched=batched, group=group, count=n_batches, date=transfer_date, amount=transfer_amount,
+                account=transfer_account)
+
+
+class _Segments:
+    """Ledger lines gathered as column segments, one per kind of line."""
+
+    def __init__(self) -> None:
+        self.parts: list[dict[str, np.ndarray]] = []
+
+    def add(self, kind: int, acct: np.ndarray, post: np.ndarray, amount: np.ndarray, group: np.ndarray,
+            inv: np.ndarray, doc: np.ndarray | None = None, due: np.ndarray | None = None,
+            due_missing: np.ndarray | None = None, currency: np.ndarray | None = None,
+            amount_currency: np.ndarray | None = None, sub: np.ndarray | None = None) -> None:
+        size = len(acct)
+        self.parts.append(dict(
+            kind=np.full(size, kind, dtype=np.int64), acct=acct, post=post, amount=amount, group=group,
+            inv=inv, doc=post if doc is None else doc,
+            due=np.full(size, _NODATE) if due is None else due,
+            due_missing=np.zeros(size, bool) if due_missing is None else due_missing,
+            cur=np.zeros(size, np.int64) if currency is None else currency,
+            amt_cur=np.zeros(size, np.int64) if amount_currency is None else amount_currency,
+            sub=np.zeros(size, np.int64) if sub is None else sub,
+        ))
+
+    def columns(self) -> dict[str, np.ndarray]:
+        return {name: np.concatenate([part[name] for part in self.parts]) for name in self.parts[0]}
+
+
+def _ledger_lines(rng: np.random.Generator, inv: dict[str, np.ndarray],
+                  batches: dict[str, Any]) -> tuple[dict[str, np.ndarray], int]:
+    """The true ledger (before the export cut): every line of every invoice's story, with its
+    lettering group. Returns the line columns and the number of groups."""
+    n_invoices, account, amount, currency = len(inv["post"]), inv["account"], inv["amount"], inv["currency"]
+    group, n_batches, pay = batches["group"], batches["count"], inv["pay"]
+    cn_amount, short, over, difference = inv["cn_amount"], inv["short"], inv["over"], inv["difference"]
+    instalments = inv["instalments"]
+
+    # foreign-currency invoices: the amount in currency at the day's rate
+    day = inv["post"].astype(np.float64)
+    rate = np.where(currency == 1, 0.94 + 0.02 * np.sin(day / 90.0), 1.08 + 0.04 * np.sin(day / 120.0))
+    invoice_currency_amount = np.where(currency > 0, np.round(amount * rate), 0).astype(np.int64)
+
+    def in_currency(eur: np.ndarray, idx: np.ndarray) -> np.ndarray:
+        """Same share of the invoice's currency amount as of its EUR amount."""
+        return np.where(currency[idx] > 0, np.round(invoice_currency_amount[idx] * (eur / amount[idx])),
+                        0).astype(np.int64)
+
+    lines = _Segments()
+    lines.add(_KIND_INVOICE, account, inv["post"], amount, group, np.arange(n_invoices), inv["doc"], inv["due"],
+              inv["due_missing"], currency, invoice_currency_amount)
+    cn = np.flatnonzero(inv["has_cn"] & ~inv["never"])
+    lines.add(_KIND_CN, account[cn], inv["cn_date"][cn], -cn_amount[cn], group[cn], cn, currency=currency[cn],
+              amount_currency=-in_currency(cn_amount[cn], cn))
+    # single payments (not batched)
+    paid = np.flatnonzero(inv["single"] & ~batches["batched"])
+    paid_amount = (amount[paid] - cn_amount[paid] - np.where(short[paid], difference[paid], 0)
+                   + np.where(over[paid], difference[paid], 0))
+    lines.add(_KIND_PAYMENT, account[paid], pay[paid], -paid_amount, group[paid], paid, currency=currency[paid],
+              amount_currency=-in_currency(amount[paid] - cn_amount[paid], paid))
+    # instalments
+    for j in range(3):
+        split = np.flatnonzero((instalments > 1) & (instalments > j))
+        part = (amount[split] // instalments[split]) // 100 * 100
+        last = amount[split] - part * (instalments[split] - 1)
+        part_amount = np.where(j == instalments[split] - 1, last, part)
+        when = (pay, inv["second_instalment"], inv["third_instalment"])[j][split]
+        lines.add(_KIND_PAYMENT, account[split], when, -part_amount, group[split], split, currency=currency[split],
+                  amount_currency=-in_currency(part_amount, split), sub=np.full(len(split), j + 1))
+    # batch payments: one transfer for several invoices
+    lines.add(_KIND_PAYMENT, batches["account"], batches["date"], -batches["amount"],
+              n_invoices + np.arange(n_batches), np.full(n_batches, -1))
+    # write-offs of payment differences (OD), lettered with the invoice
+    written_off = np.flatnonzero(inv["writeoff"])
+    od_date = _next_business(pay[written_off] + _uniform_int(rng, 0, 15, len(written_off)))
+    lines.add(_KIND_OD, account[written_off], od_date,
+              np.where(short[written_off], -difference[written_off], difference[written_off]),
+              group[written_off], written_off)
+    # returned payments: the first payment and its rejection letter together
+    returned = np.flatnonzero(inv["returned"])
+    return_group = n_invoices + n_batches + np.arange(len(returned))
+    returned_amount = amount[returned]
+    lines.add(_KIND_PAYMENT, account[returned], inv["first_payment"][returned], -returned_amount, return_group,
+              returned, currency=currency[returned], amount_currency=-in_currency(returned_amount, returned),
+              sub=np.full(len(returned), 9))
+    lines.add(_KIND_RETURN, account[returned], inv["rejection"][returned], returned_amount, return_group,
+              returned, currency=currency[returned], amount_currency=in_currency(returned_amount, returned))
+    return lines.columns(), n_invoices + n_batches + len(returned)
+
+
+def _lettering_dates(rng: np.random.Generator, lines: dict[str, np.ndarray], n_groups: int,
+                     end: int) -> dict[str, np.ndarray]:
+    """A group is lettered once all its items are posted, after a lag; lettering after `end` is
+    not in the export yet. Unapplied payments (no usable reference) are lettered weeks later."""
+    complete = np.full(n_groups, np.int64(-(10**9)))
+    np.maximum.at(complete, lines["group"], lines["post"])
+    has_credit = np.bincount(lines["group"], weights=(lines["amount"] < 0), minlength=n_groups) > 0
+    draws = rng.random((n_groups, 2))
+    lag = np.where(draws[:, 0] < 0.72, np.floor(draws[:, 1] * 4),
+                   np.where(draws[:, 0] < 0.97, 4 + np.floor(draws[:, 1] * 17),
+                            30 + np.floor(draws[:, 1] * 121))).astype(np.int64)
+    unapplied = draws[:, 0] > 0.995
+    unapplied |= rng.random(n_groups) < 0.05
+    lag = np.where(unapplied, 14 + np.floor(draws[:, 1] * 77).astype(np.int64), lag)
+    letter = np.where(has_credit, _next_business(complete + lag), _NEVER)
+    return dict(complete=complete, has_credit=has_credit, unapplied=unapplied, letter=letter,
+                lettered=letter <= end)
+
+
+def _export_cut_and_numbers(lines: dict[str, np.ndarray], groups: dict[str, np.ndarray],
+                            account_company: np.ndarray, end: int) -> dict[str, np.ndarray]:
+    """The lines posted by the export date, in export order (company, posting date, kind, ...),
+    with their lettering date, entry sequence and document sequence (one series per company,
+    document class and year)."""
+    keep = lines["post"] <= end
+    lines = {name: values[keep] for name, values in lines.items()}
+    lines["letter"] = np.where(groups["lettered"][lines["group"]], groups["letter"][lines["group"]], _NODATE)
+    company = account_company[lines["acct"]]
+    lines["comp"] = company
+    order = np.lexsort((lines["sub"], lines["inv"], lines["group"], lines["acct"], lines["kind"], lines["post"],
+                        company))
+    lines = {name: values[order] for name, values in lines.items()}
+    company = lines["comp"]
+    lines["seq"] = _group_rank(company) + 1
+    document_class = np.where(lines["kind"] == _KIND_RETURN, 4, lines["kind"])
+    year = _year(lines["post"])
+    by_series = np.lexsort((np.arange(len(company)), lines["post"], year, document_class, company))
+    series = (company[by_series] * 10 + document_class[by_series]) * 10_000 + year[by_series]
+    document_seq = np.empty(len(company), dtype=np.int64)
+    document_seq[by_series] = _group_rank(series) + 1
+    # an instalment or a first payment keeps its own payment number
+    lines["dseq"] = document_seq
+    lines["year"] = year
+    lines["dclass"] = document_class
+    return lines
+
+
+def _lettering_code_column(lines: dict[str, np.ndarray], groups: dict[str, np.ndarray],
+                           n_groups: int) -> pa.Array:
+    """Lettering codes per account, in lettering order (AA, AB, ...); empty when unlettered."""
+    lettered = np.flatnonzero(groups["lettered"])
+    group_account = np.zeros(n_groups, dtype=np.int64)
+    group_account[lines["group"]] = lines["acct"]
+    lettered = lettered[np.lexsort((lettered, groups["letter"][lettered], group_account[lettered]))]
+    rank = _group_rank(group_account[lettered])
+    codes = _lettering_codes(int(rank.max()) + 1 if len(rank) else 0)
+    group_code = np.full(n_groups, -1, dtype=np.int64)
+    group_code[lettered] = rank
+    line_code = group_code[lines["group"]]
+    code_arr = pa.array(codes + [""], type=pa.string())
+    return pc.take(code_arr, pa.array(np.where(line_code < 0, len(codes), line_code)))
+
+
+def _redelivery_errata(rng: np.random.Generator, lines: dict[str, np.ndarray], n_groups: int,
+                       line_reference: pa.Array) -> tuple[list[int], dict[str, np.ndarray]]:
+    """The months delivered twice (the 5th, and over a year the one at two thirds) and the errors
+    their first delivery carried: two invoice amounts, two due dates, up to three payment
+    references."""
+    months = np.unique(_month_index(lines["post"]))
+    redelivered: list[int] = []
+    if len(months) >= 3:
+        redelivered.append(int(months[min(4, len(months) - 2)]))
+    if len(months) >= 12:
+        redelivered.append(int(months[(2 * len(months)) // 3]))
+    n_lines = len(lines["comp"])
+    wrong_amount = np.full(n_lines, -1, dtype=np.int64)  # original debit in cents
+    wrong_due = np.full(n_lines, _NODATE)
+    wrong_due_flag = np.zeros(n_lines, bool)
+    missing_reference = np.zeros(n_lines, bool)
+    month = _month_index(lines["post"])
+    is_invoice = lines["kind"] == _KIND_INVOICE
+    lettered_line = lines["letter"] != _NODATE
+    balance = np.bincount(lines["group"], weights=lines["amount"], minlength=n_groups)
+    has_reference = np.asarray(pc.utf8_length(line_reference)) > 0
+    for m in redelivered:
+        in_month = month == m
+        candidates = np.flatnonzero(in_month & is_invoice & lettered_line & (np.abs(balance[lines["group"]]) < 0.5)
+                                    & (lines["cur"] == 0))
+        if len(candidates):
+            pick = rng.choice(candidates, size=min(2, len(candidates)), replace=False)
+            # a typing error on the amount (digits swapped or a digit off)
+            wrong_amount[pick] = lines["amount"][pick] + rng.choice(np.array([-900, 900, 9000, -90]),
+                                                                     size=len(pick))
+            wrong_amount[pick] = np.maximum(wrong_amount[pick], 100)
+        candidates = np.flatnonzero(in_month & is_invoice & ~lines["due_missing"] & (wrong_amount < 0))
+        if len(candidates):
+            pick = rng.choice(candidates, size=min(2, len(candidates)), replace=False)
+            wrong_due[pick] = lines["due"][pick] + 30
+            wrong_due_flag[pick] = True
+        candidates = np.flatnonzero(in_month & (lines["kind"] == _KIND_PAYMENT) & has_reference)
+        if len(candidates):
+            pick = rng.choice(candidates, size=min(3, len(candidates)), replace=False)
+            missing_reference[pick] = True
+    return redelivered, dict(amount=wrong_amount, due=wrong_due, due_flag=wrong_due_flag, ref=missing_reference)
+
+
 def _simulate(
     seed: int,
     n_customers: int,
@@ -628,384 +1096,51 @@ def _simulate(
     rate_factor: float,
     lines_only: bool = False,
 ) -> _World | int:
-    """Simulate the receivables; with ``lines_only`` just count the lines."""
+    """Simulate the receivables; with ``lines_only`` just count the lines.
+
+    Every random draw comes from one generator in a fixed order: the same seed gives the same
+    files, byte for byte.
+    """
     rng = np.random.default_rng([seed, 1])
     start, end = _day(start_d), _day(end_d)
     cust = _make_customers(rng, n_customers)
-    n = n_customers
-
-    # ---- accounts: most customers buy from FR01, a few from the
-    # subsidiary, a handful from both (same customer code in both books).
-    n_comp = len(companies)
-    u = rng.random(n)
-    if n_comp == 1:
-        pairs = [(i, 0) for i in range(n)]
-    else:
-        other = 1 + rng.integers(0, n_comp - 1, size=n)
-        both = u < 0.03
-        only_other = (u >= 0.03) & (u < 0.11)
-        pairs = []
-        for i in range(n):
-            if both[i]:
-                pairs += [(i, 0), (i, int(other[i]))]
-            elif only_other[i]:
-                pairs.append((i, int(other[i])))
-            else:
-                pairs.append((i, 0))
-    acct_cust = np.array([p[0] for p in pairs], dtype=np.int64)
-    acct_comp = np.array([p[1] for p in pairs], dtype=np.int64)
-    A = len(acct_cust)
-
-    acct_terms = cust.terms[acct_cust].copy()
-    acct_eom = cust.eom[acct_cust].copy()
-    acct_collector = cust.collector[acct_cust].copy()
-    acct_limit = cust.credit_limit[acct_cust].copy()
-    acct_insured = cust.insured_limit[acct_cust].copy()
-    # company-specific master rows for part of the subsidiary's accounts:
-    # its own collector, a lower credit limit, sometimes other terms.
-    overrides: list[dict[str, Any]] = []
-    uo = rng.random((A, 4))
-    for a in np.flatnonzero((acct_comp > 0) & (uo[:, 0] < 0.45)).tolist():
-        acct_collector[a] = (acct_collector[a] + 1 + int(uo[a, 1] * 4)) % min(len(_COLLECTORS), 5)
-        acct_limit[a] = max(500_000, (acct_limit[a] // 2) // 500_000 * 500_000)
-        if acct_insured[a] > acct_limit[a]:
-            acct_insured[a] = acct_limit[a]
-        if uo[a, 2] < 0.3:
-            acct_terms[a] = 30 if acct_terms[a] != 30 else 45
-            acct_eom[a] = False
-        overrides.append(dict(acct=a, collector=int(acct_collector[a]), limit=int(acct_limit[a]),
-                              insured=int(acct_insured[a]), terms=int(acct_terms[a])))
-
-    seg = cust.segment[acct_cust]
-    prof_a = cust.profile[acct_cust]
-    country_a = cust.country[acct_cust]
-    cur_a = np.zeros(A, dtype=np.int64)
-    cu = rng.random(A)
-    cur_a = np.where((country_a == _COUNTRIES.index("CH")) & (cu < 0.8), 1, cur_a)
-    cur_a = np.where((seg == _EXPORT) & (country_a != _COUNTRIES.index("CH")) & (cu < 0.15), 2, cur_a)
-    batch_a = np.isin(prof_a, [_PUNCTUAL, _LATE]) & (rng.random(A) < 0.4)
-    mu_a = np.log(_SEG_MEDIAN[seg]) + rng.normal(0.0, 0.5, size=A)
-    rate_a = _SEG_RATE[seg] * np.exp(rng.normal(-0.18, 0.6, size=A)) * rate_factor
-    rate_a = np.where(acct_comp > 0, rate_a * 0.6, rate_a)
-    delay_off_a = np.round(rng.normal(0.0, 3.0, size=A)).astype(np.int64)
-
-    # active period: most accounts over the whole window, some are won
-    # during it, some are lost.
-    span_all = end - start + 1
-    ua = rng.random(A)
-    a_start = np.where(ua < 0.12, start + (rng.random(A) * 0.7 * span_all).astype(np.int64), start)
-    a_end = np.where(ua > 0.92, end - (rng.random(A) * 0.7 * span_all).astype(np.int64), end)
-    a_end = np.maximum(a_end, a_start + 30)
-    a_end = np.minimum(a_end, end)
-    months_a = (a_end - a_start + 1) / 30.44
-
-    # ---- invoices
-    cnt = rng.poisson(rate_a * months_a)
-    N = int(cnt.sum())
-    ia = np.repeat(np.arange(A), cnt)
-    post = a_start[ia] + np.floor(rng.random(N) * (a_end[ia] - a_start[ia] + 1)).astype(np.int64)
-    # invoicing runs on business days, with a peak on the last one of the month
-    me = _prev_business(_month_end(post))
-    post = np.where(rng.random(N) < 0.12, me, post)
-    p2 = _prev_business(post)
-    post = np.clip(np.where(p2 < start, _next_business(post), p2), start, end)
-    doc = post - rng.choice(np.array([0, 1, 2]), size=N, p=[0.65, 0.25, 0.10])
-    terms = acct_terms[ia]
-    eom = acct_eom[ia]
-    due = doc + terms
-    due = np.where(eom, _month_end(due), due)
-    # the ERP leaves the due date empty on some invoices: the warehouse
-    # completes it from the customer's terms (never on "fin de mois" ones)
-    due_missing = (~eom) & (rng.random(N) < 0.10)
-    amount = np.round(np.exp(mu_a[ia] + rng.normal(0.0, 0.85, size=N)) * 100).astype(np.int64)
-    amount = np.clip(amount, 1500, 60_000_000)
-    cur = cur_a[ia]
-    prof = prof_a[ia]
-
-    # ---- what happens to each invoice
-    U = rng.random((N, 16))
-    never = np.where(prof == _NEVER, U[:, 0] < 0.22, U[:, 0] < 0.002)
-    dispute = np.where(prof == _DISPUTING, U[:, 1] < 0.30, U[:, 1] < 0.015)
-    # dispute outcome: 0 paid (very) late in full, 1 partial credit note then
-    # payment of the rest, 2 cancelled by a full credit note
-    d_out = np.where(U[:, 2] < 0.45, 0, np.where(U[:, 2] < 0.85, 1, 2))
-    d_out = np.where(dispute, d_out, -1)
-    ccn = ~dispute & ~never & (U[:, 3] < 0.03)  # commercial credit note
-    inst_ok = ~dispute & ~never & ~ccn & (amount >= 100_000)
-    k = np.where(inst_ok & (U[:, 4] < np.where(prof == _CHRONIC, 0.15, 0.04)),
-                 np.where(U[:, 5] < 0.4, 3, 2), 1)
-
-    lo = np.array([0, 8, 40, 0, 10])[prof]
-    hi = np.array([0, 32, 125, 30, 45])[prof]
-    delay = lo + np.floor(U[:, 6] * (hi - lo + 1)).astype(np.int64)
-    punct = np.clip(np.round(rng.normal(-1.0, 4.0, size=N)), -20, 10).astype(np.int64)
-    delay = np.where(prof == _PUNCTUAL, punct, delay) + delay_off_a[ia]
-    pay = due + delay
-    pay = np.where(d_out == 0, pay + _uniform_int(rng, 60, 150, N), pay)
-
-    # credit notes
-    has_cn = ccn | (d_out >= 1)
-    cn_date = np.full(N, _NEVER)
-    cn_amt = np.zeros(N, dtype=np.int64)
-    resol = due + _uniform_int(rng, 20, 120, N)
-    cn_date = np.where(d_out >= 1, resol, cn_date)
-    cn_frac = np.where(d_out == 1, 0.1 + 0.5 * U[:, 7], 0.03 + 0.22 * U[:, 7])
-    cn_amt = np.where(has_cn, np.round(amount * cn_frac).astype(np.int64), 0)
-    cn_amt = np.where(d_out == 2, amount, cn_amt)
-    cn_date = np.where(ccn, post + _uniform_int(rng, 3, 50, N), cn_date)
-    cn_date = np.where(has_cn, _next_business(np.maximum(cn_date, post + 1)), _NEVER)
-    # the customer waits for the credit note before paying the rest
-    awaiting_cn = ccn & (cn_date > due)
-    pay = np.where(ccn & (cn_date > pay - 3), np.maximum(pay, cn_date + _uniform_int(rng, 2, 10, N)), pay)
-    pay = np.where(d_out == 1, cn_date + _uniform_int(rng, 5, 30, N), pay)
-    pay = _next_business(np.maximum(pay, post + 1))
-
-    # payment differences on single payments: short payments (bank charges,
-    # rounding) and a few overpayments; most are written off with an OD
-    # lettered with the invoice, the rest are lettered unbalanced.
-    single = (k == 1) & ~never & (d_out != 2)
-    short_p = np.where((cur > 0) | (seg[ia] == _EXPORT), 0.15, 0.05)
-    pd_ok = single & ~dispute
-    short = pd_ok & (U[:, 8] < short_p)
-    over = pd_ok & (U[:, 8] >= short_p) & (U[:, 8] < short_p + 0.01)
-    diff = np.where(cur > 0, _uniform_int(rng, 1500, 3500, N), _uniform_int(rng, 1, 2000, N))
-    diff = np.where(short | over, np.minimum(diff, amount // 10), 0)
-    writeoff = (short & (U[:, 9] >= 0.3)) | (over & (U[:, 9] >= 0.4))
-    returned = single & ~dispute & ~ccn & ~short & ~over & (
-        U[:, 10] < np.where(np.isin(prof, [_LATE, _CHRONIC]), 0.012, 0.004))
-
-    # returned payment: first payment, bank rejection, payment again later
-    p1 = pay
-    rj = _next_business(p1 + _uniform_int(rng, 3, 12, N))
-    pay = np.where(returned, _next_business(rj + _uniform_int(rng, 10, 40, N)), pay)
-
-    # instalments (k = 2 or 3) a month apart
-    i2 = _next_business(pay + _uniform_int(rng, 25, 35, N))
-    i3 = _next_business(i2 + _uniform_int(rng, 25, 35, N))
-    settle_pay = np.where(k == 3, i3, np.where(k == 2, i2, pay))
-
-    # promises: chronic-late customers promise most of their payments
-    late_by = settle_pay - due
-    prom_p = np.where(prof == _CHRONIC, 0.7, np.where(prof == _LATE, 0.25, 0.03))
-    promised = (k == 1) & ~never & ~dispute & (late_by > 5) & (U[:, 11] < prom_p)
-    promise_start = np.maximum(np.maximum(due - 5, post + 1), pay - _uniform_int(rng, 7, 28, N))
-    kept = U[:, 12] < 0.7
-    promised_date = np.where(kept, pay - _uniform_int(rng, 0, 3, N),
-                             np.maximum(promise_start + 3, pay - _uniform_int(rng, 10, 35, N)))
-    promised_date = np.maximum(promised_date, promise_start + 1)
-
-    # other blocking causes on some late invoices, resolved before payment
-    other_cause = ~never & ~dispute & (late_by > 10) & ~promised & (U[:, 13] < 0.09)
-    cause_kind = np.array([_C_NOT_RECEIVED, _C_LABEL, _C_MISMATCH, _C_OTHER])[
-        (U[:, 14][:, None] > np.array([0.35, 0.55, 0.85])).sum(axis=1)]
-    cause_start = np.maximum(post + 1, due + _uniform_int(rng, -5, 15, N))
-    cause_end = np.maximum(cause_start + 7, pay - _uniform_int(rng, 0, 10, N))
-    cause_not_dunned = U[:, 15] < 0.4
-    dispute_start = post + _uniform_int(rng, 5, 40, N)
-    resolution = np.where(d_out >= 1, cn_date, pay)
-    dispute_start = np.where(dispute_start >= resolution - 7, post + 1, dispute_start)
-    arbitration_after = _uniform_int(rng, 21, 42, N)
-
-    # batch payments: some customers pay all invoices falling due in a week
-    # with one transfer ("relevé"), lettered together
-    batch = batch_a[ia] & single & ~dispute & ~ccn & ~short & ~over & ~returned & (cur == 0) & ~promised
-    monday0 = start - int(_weekday(np.array([start]))[0])
-    key = ia * 100_000 + (pay - monday0) // 7
-    bkeys, binv = np.unique(key[batch], return_inverse=True)
-    NB = len(bkeys)
-    group = np.arange(N, dtype=np.int64)
-    group[batch] = N + binv
-    bdate = np.full(NB, np.int64(-(10**9)))
-    np.maximum.at(bdate, binv, pay[batch])
-    bamt = np.bincount(binv, weights=amount[batch], minlength=NB).round().astype(np.int64)
-    bacct = np.zeros(NB, dtype=np.int64)
-    bacct[binv] = ia[batch]
-
-    # ---- ledger lines (true state), as column segments
-    segs: list[dict[str, np.ndarray]] = []
-
-    def add(kind: int, acct: np.ndarray, post_: np.ndarray, amt: np.ndarray, grp: np.ndarray,
-            inv: np.ndarray, doc_: np.ndarray | None = None, due_: np.ndarray | None = None,
-            due_miss: np.ndarray | None = None, curr: np.ndarray | None = None,
-            amt_cur: np.ndarray | None = None, sub: np.ndarray | None = None) -> None:
-        m = len(acct)
-        segs.append(dict(
-            kind=np.full(m, kind, dtype=np.int64), acct=acct, post=post_, amount=amt, group=grp,
-            inv=inv, doc=post_ if doc_ is None else doc_,
-            due=np.full(m, _NODATE) if due_ is None else due_,
-            due_missing=np.zeros(m, bool) if due_miss is None else due_miss,
-            cur=np.zeros(m, np.int64) if curr is None else curr,
-            amt_cur=np.zeros(m, np.int64) if amt_cur is None else amt_cur,
-            sub=np.zeros(m, np.int64) if sub is None else sub,
-        ))
-
-    # foreign-currency invoices: the amount in currency at the day's rate
-    t = post.astype(np.float64)
-    rate_cur = np.where(cur == 1, 0.94 + 0.02 * np.sin(t / 90.0), 1.08 + 0.04 * np.sin(t / 120.0))
-    inv_cur_amt = np.where(cur > 0, np.round(amount * rate_cur), 0).astype(np.int64)
-
-    def in_cur(eur: np.ndarray, idx: np.ndarray) -> np.ndarray:
-        """Same share of the invoice's currency amount as of its EUR amount."""
-        return np.where(cur[idx] > 0, np.round(inv_cur_amt[idx] * (eur / amount[idx])), 0).astype(np.int64)
-
-    all_i = np.arange(N)
-    add(_KIND_INVOICE, ia, post, amount, group, all_i, doc, due, due_missing, cur, inv_cur_amt)
-    ci = np.flatnonzero(has_cn & ~never)
-    add(_KIND_CN, ia[ci], cn_date[ci], -cn_amt[ci], group[ci], ci, curr=cur[ci],
-        amt_cur=-in_cur(cn_amt[ci], ci))
-    # single payments (not batched)
-    pi = np.flatnonzero(single & ~batch)
-    pamt = amount[pi] - cn_amt[pi] - np.where(short[pi], diff[pi], 0) + np.where(over[pi], diff[pi], 0)
-    add(_KIND_PAYMENT, ia[pi], pay[pi], -pamt, group[pi], pi, curr=cur[pi],
-        amt_cur=-in_cur(amount[pi] - cn_amt[pi], pi))
-    # instalments
-    for j in range(3):
-        sel = np.flatnonzero((k > 1) & (k > j))
-        part = (amount[sel] // k[sel]) // 100 * 100
-        last = amount[sel] - part * (k[sel] - 1)
-        amt = np.where(j == k[sel] - 1, last, part)
-        dt = (pay, i2, i3)[j][sel]
-        add(_KIND_PAYMENT, ia[sel], dt, -amt, group[sel], sel, curr=cur[sel],
-            amt_cur=-in_cur(amt, sel), sub=np.full(len(sel), j + 1))
-    # batch payments: one transfer for several invoices
-    add(_KIND_PAYMENT, bacct, bdate, -bamt, N + np.arange(NB), np.full(NB, -1))
-    # write-offs of payment differences (OD), lettered with the invoice
-    oi = np.flatnonzero(writeoff)
-    od_date = _next_business(pay[oi] + _uniform_int(rng, 0, 15, len(oi)))
-    add(_KIND_OD, ia[oi], od_date, np.where(short[oi], -diff[oi], diff[oi]), group[oi], oi)
-    # returned payments: the first payment and its rejection letter together
-    ri_ = np.flatnonzero(returned)
-    rgrp = N + NB + np.arange(len(ri_))
-    ramt = amount[ri_]
-    add(_KIND_PAYMENT, ia[ri_], p1[ri_], -ramt, rgrp, ri_, curr=cur[ri_],
-        amt_cur=-in_cur(ramt, ri_), sub=np.full(len(ri_), 9))
-    add(_KIND_RETURN, ia[ri_], rj[ri_], ramt, rgrp, ri_, curr=cur[ri_], amt_cur=in_cur(ramt, ri_))
-    G = N + NB + len(ri_)
-
-    L = {key_: np.concatenate([s[key_] for s in segs]) for key_ in segs[0]}
+    acc = _make_accounts(rng, cust, len(companies), start, end, rate_factor)
+    inv = _simulate_invoices(rng, acc, start, end)
+    batches = _batch_payments(inv, acc, start)
+    lines, n_groups = _ledger_lines(rng, inv, batches)
     if lines_only:
-        return int((L["post"] <= end).sum())
+        return int((lines["post"] <= end).sum())
 
-    # ---- lettering: a group is lettered once all its items are posted,
-    # after a lag; lettering after `end` is not in the export yet.
-    complete = np.full(G, np.int64(-(10**9)))
-    np.maximum.at(complete, L["group"], L["post"])
-    has_credit = np.bincount(L["group"], weights=(L["amount"] < 0), minlength=G) > 0
-    ul = rng.random((G, 2))
-    lag = np.where(ul[:, 0] < 0.72, np.floor(ul[:, 1] * 4),
-                   np.where(ul[:, 0] < 0.97, 4 + np.floor(ul[:, 1] * 17),
-                            30 + np.floor(ul[:, 1] * 121))).astype(np.int64)
-    # unapplied payments: no usable reference, lettered weeks later
-    unapplied = ul[:, 0] > 0.995
-    unapplied |= rng.random(G) < 0.05
-    lag = np.where(unapplied, 14 + np.floor(ul[:, 1] * 77).astype(np.int64), lag)
-    letter = np.where(has_credit, _next_business(complete + lag), _NEVER)
-    lettered_g = letter <= end
-
-    # ---- drop what is posted after the export date
-    keep = L["post"] <= end
-    L = {k_: v[keep] for k_, v in L.items()}
-    L["letter"] = np.where(lettered_g[L["group"]], letter[L["group"]], _NODATE)
-
-    # ---- order lines, entry ids and document numbers
-    comp = acct_comp[L["acct"]]
-    L["comp"] = comp
-    order = np.lexsort((L["sub"], L["inv"], L["group"], L["acct"], L["kind"], L["post"], comp))
-    L = {k_: v[order] for k_, v in L.items()}
-    comp = L["comp"]
-    L["seq"] = _group_rank(comp) + 1
-    # document numbers: one series per company, document class and year
-    dclass = np.where(L["kind"] == _KIND_RETURN, 4, L["kind"])
-    yr = _year(L["post"])
-    o2 = np.lexsort((np.arange(len(comp)), L["post"], yr, dclass, comp))
-    k2 = (comp[o2] * 10 + dclass[o2]) * 10_000 + yr[o2]
-    dseq = np.empty(len(comp), dtype=np.int64)
-    dseq[o2] = _group_rank(k2) + 1
-    # an instalment or a first payment keeps its own payment number
-    L["dseq"] = dseq
-    L["year"] = yr
-
+    groups = _lettering_dates(rng, lines, n_groups, end)
+    lines = _export_cut_and_numbers(lines, groups, acc.company, end)
+    n_invoices = len(inv["post"])
     # invoice numbers by invoice index (for references and dunning)
-    is_inv = L["kind"] == _KIND_INVOICE
-    inv_seq = np.zeros(N, dtype=np.int64)
-    inv_year = np.zeros(N, dtype=np.int64)
-    inv_seq[L["inv"][is_inv]] = dseq[is_inv]
-    inv_year[L["inv"][is_inv]] = yr[is_inv]
-    docnum_all = _doc_numbers(dclass, yr, dseq)
-    inv_docnum = _doc_numbers(np.zeros(N, np.int64), inv_year, inv_seq)
+    is_invoice = lines["kind"] == _KIND_INVOICE
+    invoice_seq = np.zeros(n_invoices, dtype=np.int64)
+    invoice_year = np.zeros(n_invoices, dtype=np.int64)
+    invoice_seq[lines["inv"][is_invoice]] = lines["dseq"][is_invoice]
+    invoice_year[lines["inv"][is_invoice]] = lines["year"][is_invoice]
+    line_docnum = _doc_numbers(lines.pop("dclass"), lines["year"], lines["dseq"])
+    inv_docnum = _doc_numbers(np.zeros(n_invoices, np.int64), invoice_year, invoice_seq)
 
-    # ---- lettering codes: per account, in lettering order
-    gl = np.flatnonzero(lettered_g)
-    g_acct = np.zeros(G, dtype=np.int64)
-    g_acct[L["group"]] = L["acct"]
-    og = np.lexsort((gl, letter[gl], g_acct[gl]))
-    gl = gl[og]
-    rank = _group_rank(g_acct[gl])
-    codes = _lettering_codes(int(rank.max()) + 1 if len(rank) else 0)
-    g_code = np.full(G, -1, dtype=np.int64)
-    g_code[gl] = rank
-    lc = g_code[L["group"]]
-    code_arr = pa.array(codes + [""], type=pa.string())
-    line_letter_code = pc.take(code_arr, pa.array(np.where(lc < 0, len(codes), lc)))
+    line_letter_code = _lettering_code_column(lines, groups, n_groups)
+    line_reference = _references(rng, lines, cust, acc.customer, inv_docnum, line_docnum, batches["group"],
+                                 batches["batched"], n_invoices, groups["unapplied"], inv["dispute_outcome"])
+    redelivered, errata = _redelivery_errata(rng, lines, n_groups, line_reference)
 
-    # ---- references
-    line_reference = _references(rng, L, cust, acct_cust, inv_docnum, docnum_all, group,
-                                 batch, N, unapplied, d_out)
-
-    # ---- re-delivery: first delivery of chosen months carried errors
-    months = np.unique(_month_index(L["post"]))
-    red_months: list[int] = []
-    if len(months) >= 3:
-        red_months.append(int(months[min(4, len(months) - 2)]))
-    if len(months) >= 12:
-        red_months.append(int(months[(2 * len(months)) // 3]))
-    err_amount = np.full(len(comp), -1, dtype=np.int64)  # original debit in cents
-    err_due = np.full(len(comp), _NODATE)
-    err_due_flag = np.zeros(len(comp), bool)
-    err_ref = np.zeros(len(comp), bool)
-    mi = _month_index(L["post"])
-    lettered_line = L["letter"] != _NODATE
-    bal = np.bincount(L["group"], weights=L["amount"], minlength=G)
-    has_ref = np.asarray(pc.utf8_length(line_reference)) > 0
-    for m in red_months:
-        in_m = mi == m
-        cand = np.flatnonzero(in_m & is_inv & lettered_line & (np.abs(bal[L["group"]]) < 0.5)
-                              & (L["cur"] == 0))
-        if len(cand):
-            pick = rng.choice(cand, size=min(2, len(cand)), replace=False)
-            # a typing error on the amount (digits swapped or a digit off)
-            err_amount[pick] = L["amount"][pick] + rng.choice(np.array([-900, 900, 9000, -90]),
-                                                               size=len(pick))
-            err_amount[pick] = np.maximum(err_amount[pick], 100)
-        cand = np.flatnonzero(in_m & is_inv & ~L["due_missing"] & (err_amount < 0))
-        if len(cand):
-            pick = rng.choice(cand, size=min(2, len(cand)), replace=False)
-            err_due[pick] = L["due"][pick] + 30
-            err_due_flag[pick] = True
-        cand = np.flatnonzero(in_m & (L["kind"] == _KIND_PAYMENT) & has_ref)
-        if len(cand):
-            pick = rng.choice(cand, size=min(3, len(cand)), replace=False)
-            err_ref[pick] = True
-    errata = dict(amount=err_amount, due=err_due, due_flag=err_due_flag, ref=err_ref)
-
-    # ---- dunning extracts
-    inv_group = group
-    settled_inv = has_credit[inv_group] & ~never
-    settle = np.where(settled_inv, complete[inv_group], _NEVER)
-    inv_letter = np.where(settled_inv, letter[inv_group], _NEVER)
+    invoice_group = batches["group"]
+    settled = groups["has_credit"][invoice_group] & ~inv["never"]
     dun, mondays = _dunning(
-        rng, start, end, N, ia, post, due, settle, inv_letter, amount, cn_amt, cn_date,
-        prof, dispute, dispute_start, arbitration_after, other_cause, cause_kind,
-        cause_start, cause_end, cause_not_dunned, awaiting_cn, promised, promise_start,
-        promised_date, k, pay, i2, i3, acct_collector, acct_comp, acct_cust, d_out == 2,
+        rng, start, end, inv, np.where(settled, groups["complete"][invoice_group], _NEVER),
+        np.where(settled, groups["letter"][invoice_group], _NEVER), acc,
     )
 
     return _World(
-        start=start, end=end, companies=tuple(companies), cust=cust, acct_cust=acct_cust,
-        acct_comp=acct_comp, acct_collector=acct_collector, overrides=overrides, lines=L,
-        line_docnum=docnum_all, line_reference=line_reference,
+        start=start, end=end, companies=tuple(companies), cust=cust, acct_cust=acc.customer,
+        acct_comp=acc.company, acct_collector=acc.collector, overrides=acc.overrides, lines=lines,
+        line_docnum=line_docnum, line_reference=line_reference,
         line_letter_code=line_letter_code, inv_docnum=inv_docnum, dun=dun, mondays=mondays,
-        redelivered_months=red_months, errata=errata,
+        redelivered_months=redelivered, errata=errata,
     )
 
 
@@ -1130,127 +1265,135 @@ def _references(
 
 
 def _dunning(
-    rng: np.random.Generator, start: int, end: int, N: int, ia: np.ndarray, post: np.ndarray,
-    due: np.ndarray, settle: np.ndarray, letter: np.ndarray, amount: np.ndarray,
-    cn_amt: np.ndarray, cn_date: np.ndarray, prof: np.ndarray, dispute: np.ndarray,
-    dispute_start: np.ndarray, arbitration_after: np.ndarray, other_cause: np.ndarray,
-    cause_kind: np.ndarray, cause_start: np.ndarray, cause_end: np.ndarray,
-    cause_not_dunned: np.ndarray, awaiting_cn: np.ndarray, promised: np.ndarray,
-    promise_start: np.ndarray, promised_date: np.ndarray, k: np.ndarray, pay: np.ndarray,
-    i2: np.ndarray, i3: np.ndarray, acct_collector: np.ndarray, acct_comp: np.ndarray,
-    acct_cust: np.ndarray, full_cn: np.ndarray,
+    rng: np.random.Generator, start: int, end: int, invoices: dict[str, np.ndarray], settle: np.ndarray,
+    letter: np.ndarray, acc: _Accounts,
 ) -> tuple[dict[str, np.ndarray], np.ndarray]:
     """Weekly full pictures of the dunning tool, consistent with the ledger.
 
     An invoice enters the tool when it falls overdue (a week or so before
     for chronic-late payers, earlier when it is blocked or promised) and
     leaves it once lettered; paid but not lettered yet it shows as
-    ``payment_received``.
+    ``payment_received``. `settle` and `letter` are each invoice's settlement
+    and lettering dates (_NEVER when it is never settled).
     """
+    n_invoices, account, post, due, amount = (len(invoices["post"]), invoices["account"], invoices["post"],
+                                              invoices["due"], invoices["amount"])
+    cn_amt, cn_date, prof, dispute = (invoices["cn_amount"], invoices["cn_date"], invoices["profile"],
+                                      invoices["dispute"])
+    dispute_start, arbitration_after = invoices["dispute_start"], invoices["arbitration_after"]
+    other_cause, cause_kind = invoices["other_cause"], invoices["cause_kind"]
+    cause_start, cause_end, cause_not_dunned = (invoices["cause_start"], invoices["cause_end"],
+                                                invoices["cause_not_dunned"])
+    awaiting_cn, promised = invoices["awaiting_cn"], invoices["promised"]
+    promise_start, promised_date = invoices["promise_start"], invoices["promised_date"]
+    instalments, pay = invoices["instalments"], invoices["pay"]
+    second, third = invoices["second_instalment"], invoices["third_instalment"]
+    acct_collector, acct_comp, acct_cust = acc.collector, acc.company, acc.customer
+    full_cn = invoices["dispute_outcome"] == 2
     first = start + (7 - int(_weekday(np.array([start]))[0])) % 7
     mondays = np.arange(first, end + 1, 7, dtype=np.int64)
-    M = len(mondays)
+    n_mondays = len(mondays)
     show = due + 1
-    show = np.where(prof == _CHRONIC, due - _uniform_int(rng, 3, 10, N), show)
+    show = np.where(prof == _CHRONIC, due - _uniform_int(rng, 3, 10, n_invoices), show)
     show = np.where(dispute, np.minimum(show, dispute_start), show)
     show = np.where(other_cause, np.minimum(show, cause_start), show)
     show = np.where(promised, np.minimum(show, promise_start), show)
-    show = np.where(k > 1, np.minimum(show, pay - 14), show)
+    show = np.where(instalments > 1, np.minimum(show, pay - 14), show)
     show = np.maximum(show, post)
     # an invoice paid before it ever reached the tool never shows
     visible = show <= settle
     last_day = np.minimum(letter - 1, end)
     # an invoice cancelled by a credit note leaves the tool at once
     last_day = np.where(full_cn, np.minimum(last_day, cn_date - 1), last_day)
-    a = np.maximum(0, -((first - show) // 7))  # ceil((show - first) / 7)
-    b = np.minimum(M - 1, (last_day - first) // 7)
-    cnt = np.where(visible & (M > 0), np.maximum(0, b - a + 1), 0)
-    R = int(cnt.sum())
-    inv = np.repeat(np.arange(N), cnt)
-    offs = np.repeat(np.cumsum(cnt) - cnt, cnt)
-    week = a[inv] + (np.arange(R) - offs)
-    m = mondays[week] if R else np.zeros(0, dtype=np.int64)
+    first_week = np.maximum(0, -((first - show) // 7))  # ceil((show - first) / 7)
+    last_week = np.minimum(n_mondays - 1, (last_day - first) // 7)
+    weeks_shown = np.where(visible & (n_mondays > 0), np.maximum(0, last_week - first_week + 1), 0)
+    n_rows = int(weeks_shown.sum())
+    row_invoice = np.repeat(np.arange(n_invoices), weeks_shown)
+    offset = np.repeat(np.cumsum(weeks_shown) - weeks_shown, weeks_shown)
+    week = first_week[row_invoice] + (np.arange(n_rows) - offset)
+    monday = mondays[week] if n_rows else np.zeros(0, dtype=np.int64)
 
-    dpd = m - due[inv]
-    level = np.where(dpd <= 15, 1, np.where(dpd <= 45, 2, 3))
-    status = np.full(R, _ST_PROGRESS)
-    cause = np.zeros(R, dtype=np.int64)
-    prom_d = np.full(R, _NODATE)
-    prom_amt = np.full(R, -1, dtype=np.int64)
-    cn_posted = cn_date[inv] <= m
-    open_amt = amount[inv] - np.where(cn_posted, cn_amt[inv], 0)
+    days_past_due = monday - due[row_invoice]
+    level = np.where(days_past_due <= 15, 1, np.where(days_past_due <= 45, 2, 3))
+    status = np.full(n_rows, _ST_PROGRESS)
+    cause = np.zeros(n_rows, dtype=np.int64)
+    prom_d = np.full(n_rows, _NODATE)
+    prom_amt = np.full(n_rows, -1, dtype=np.int64)
+    cn_posted = cn_date[row_invoice] <= monday
+    open_amt = amount[row_invoice] - np.where(cn_posted, cn_amt[row_invoice], 0)
 
     # instalment plans: the next instalment is promised
-    ki = k[inv]
-    nxt = np.where(pay[inv] > m, pay[inv], np.where(i2[inv] > m, i2[inv], i3[inv]))
-    nth = np.where(pay[inv] > m, 0, np.where(i2[inv] > m, 1, 2))
-    part = (amount[inv] // np.maximum(ki, 1)) // 100 * 100
-    inst_amt = np.where(nth == ki - 1, amount[inv] - part * (ki - 1), part)
-    on_plan = (ki > 1) & (m >= pay[inv] - 14) & (nth < ki)
+    row_instalments = instalments[row_invoice]
+    next_due = np.where(pay[row_invoice] > monday, pay[row_invoice], np.where(second[row_invoice] > monday, second[row_invoice], third[row_invoice]))
+    next_index = np.where(pay[row_invoice] > monday, 0, np.where(second[row_invoice] > monday, 1, 2))
+    part = (amount[row_invoice] // np.maximum(row_instalments, 1)) // 100 * 100
+    inst_amt = np.where(next_index == row_instalments - 1, amount[row_invoice] - part * (row_instalments - 1), part)
+    on_plan = (row_instalments > 1) & (monday >= pay[row_invoice] - 14) & (next_index < row_instalments)
     status = np.where(on_plan, _ST_PROMISED, status)
-    prom_d = np.where(on_plan, nxt, prom_d)
+    prom_d = np.where(on_plan, next_due, prom_d)
     prom_amt = np.where(on_plan, inst_amt, prom_amt)
 
     # promises to pay (missed ones fall back to dunning a week later)
-    pr = promised[inv] & (m >= promise_start[inv]) & (m <= promised_date[inv] + 7)
-    status = np.where(pr, _ST_PROMISED, status)
-    prom_d = np.where(pr, promised_date[inv], prom_d)
-    prom_amt = np.where(pr, open_amt, prom_amt)
-    level = np.where(promised[inv] & (m > promised_date[inv] + 7), 3, level)
+    promise_open = promised[row_invoice] & (monday >= promise_start[row_invoice]) & (monday <= promised_date[row_invoice] + 7)
+    status = np.where(promise_open, _ST_PROMISED, status)
+    prom_d = np.where(promise_open, promised_date[row_invoice], prom_d)
+    prom_amt = np.where(promise_open, open_amt, prom_amt)
+    level = np.where(promised[row_invoice] & (monday > promised_date[row_invoice] + 7), 3, level)
 
     # credit note awaited before the customer pays
-    aw = awaiting_cn[inv] & ~cn_posted & (m > due[inv])
-    cause = np.where(aw, _C_AWAIT_CN, cause)
-    status = np.where(aw & cause_not_dunned[inv], _ST_NOT, status)
+    awaiting = awaiting_cn[row_invoice] & ~cn_posted & (monday > due[row_invoice])
+    cause = np.where(awaiting, _C_AWAIT_CN, cause)
+    status = np.where(awaiting & cause_not_dunned[row_invoice], _ST_NOT, status)
 
     # other blocking causes while they last
-    oc = other_cause[inv] & (m >= cause_start[inv]) & (m < cause_end[inv])
-    cause = np.where(oc, cause_kind[inv], cause)
-    status = np.where(oc & cause_not_dunned[inv], _ST_NOT, status)
+    other_open = other_cause[row_invoice] & (monday >= cause_start[row_invoice]) & (monday < cause_end[row_invoice])
+    cause = np.where(other_open, cause_kind[row_invoice], cause)
+    status = np.where(other_open & cause_not_dunned[row_invoice], _ST_NOT, status)
 
     # disputes: dunning stops, arbitration is required after a few weeks
-    dp = dispute[inv] & (m >= dispute_start[inv])
-    cause = np.where(dp, _C_DISPUTE, cause)
-    status = np.where(dp, np.where(m >= dispute_start[inv] + arbitration_after[inv],
+    disputed = dispute[row_invoice] & (monday >= dispute_start[row_invoice])
+    cause = np.where(disputed, _C_DISPUTE, cause)
+    status = np.where(disputed, np.where(monday >= dispute_start[row_invoice] + arbitration_after[row_invoice],
                                    _ST_ARBITRATION, _ST_PROGRESS), status)
 
     # paid, not lettered yet
-    rc = m >= settle[inv]
-    status = np.where(rc, _ST_RECEIVED, status)
-    cause = np.where(rc, _C_NONE, cause)
-    prom_d = np.where(rc, _NODATE, prom_d)
-    prom_amt = np.where(rc, -1, prom_amt)
+    received = monday >= settle[row_invoice]
+    status = np.where(received, _ST_RECEIVED, status)
+    cause = np.where(received, _C_NONE, cause)
+    prom_d = np.where(received, _NODATE, prom_d)
+    prom_amt = np.where(received, -1, prom_amt)
     level = np.where(status == _ST_NOT, 0, level)
 
-    acct = ia[inv]
+    acct = account[row_invoice]
     # the customer's collector; a few documents are followed by a colleague
-    ui = rng.random((N, 3))
+    draws = rng.random((n_invoices, 3))
     ncol = len(_COLLECTORS)
-    backup = (acct_collector[ia] + 1 + (ui[:, 1] * (ncol - 1)).astype(np.int64)) % ncol
-    collector = np.where(ui[:, 0] < 0.04, backup, acct_collector[ia])[inv]
+    backup = (acct_collector[account] + 1 + (draws[:, 1] * (ncol - 1)).astype(np.int64)) % ncol
+    collector = np.where(draws[:, 0] < 0.04, backup, acct_collector[account])[row_invoice]
     # reminders follow a cadence per document from its entry in the tool;
     # none after the payment has arrived
-    step = (5 + np.floor(ui[:, 2] * 10)).astype(np.int64)[inv]
-    s0 = show[inv]
-    m_eff = np.minimum(m, settle[inv] - 1)
-    j = np.maximum(0, (m_eff - s0) // step)
-    act = np.minimum(s0 + j * step, m)
+    step = (5 + np.floor(draws[:, 2] * 10)).astype(np.int64)[row_invoice]
+    shown_from = show[row_invoice]
+    m_eff = np.minimum(monday, settle[row_invoice] - 1)
+    reminders = np.maximum(0, (m_eff - shown_from) // step)
+    act = np.minimum(shown_from + reminders * step, monday)
     act_b = _prev_business(act)  # collectors work on business days
-    act = np.where(act_b >= post[inv], act_b, act)
+    act = np.where(act_b >= post[row_invoice], act_b, act)
     # email first, then phone, then registered letter (mise en demeure)
-    r = (ui[:, 1][inv] * 7.0 + j * 0.6180339887) % 1.0
-    act_type = np.where(level <= 1, np.where(r < 0.75, 0, 3),
-                        np.where(level == 2, np.where(r < 0.5, 2, 0), np.where(r < 0.6, 1, 2)))
+    action_draw = (draws[:, 1][row_invoice] * 7.0 + reminders * 0.6180339887) % 1.0
+    act_type = np.where(level <= 1, np.where(action_draw < 0.75, 0, 3),
+                        np.where(level == 2, np.where(action_draw < 0.5, 2, 0), np.where(action_draw < 0.6, 1, 2)))
     act_type = np.where(status == _ST_PROMISED, 2, act_type)
 
     comp = acct_comp[acct]
-    order = np.lexsort((inv, acct_cust[acct], comp, week))
+    order = np.lexsort((row_invoice, acct_cust[acct], comp, week))
     dun = dict(
-        week=week, inv=inv, comp=comp, cust=acct_cust[acct], status=status, level=level,
+        week=week, inv=row_invoice, comp=comp, cust=acct_cust[acct], status=status, level=level,
         cause=cause, collector=collector, prom_d=prom_d, prom_amt=prom_amt, act=act,
         act_type=act_type,
     )
-    dun = {k_: v[order] for k_, v in dun.items()}
+    dun = {name: values[order] for name, values in dun.items()}
     return dun, mondays
 
 
