@@ -441,105 +441,135 @@ def _siren(rng: np.random.Generator, n: int) -> list[str]:
     return ["".join(map(str, row)) for row in full.tolist()]
 
 
+def _customer_names(segment: np.ndarray, country: np.ndarray, draws: np.ndarray,
+                    picks: np.ndarray) -> tuple[list[str], list[str]]:
+    """A plausible, unique company name and a city per customer: French small businesses,
+    public bodies, foreign companies; homonyms get a department or a site."""
+    names: list[str] = []
+    cities: list[str] = []
+    seen: set[str] = set()
+    for i in range(len(segment)):
+        first_pick, word_pick, form_pick, second_pick, place_pick, city_pick = picks[i].tolist()
+        ctry = _COUNTRIES[country[i]]
+        city = _CITIES[city_pick % len(_CITIES)] if ctry == "FR" else _FOREIGN_CITIES[ctry][city_pick % 4]
+        if ctry != "FR" and (segment[i] == _EXPORT or draws[i, 0] < 0.5):
+            lasts, forms = _FOREIGN[ctry]
+            last, form = lasts[first_pick % len(lasts)], forms[form_pick % len(forms)]
+            name = f"{last} {_SECTORS[word_pick % len(_SECTORS)]} {form}"
+            if ctry == "DE":
+                name = f"{last} & {lasts[(first_pick + 1 + second_pick % 4) % len(lasts)]} {form}"
+        elif segment[i] == _PUBLIC:
+            name = _PUBLIC_FORMS[first_pick % len(_PUBLIC_FORMS)].format(c=city)
+            if city[0] in "AEIOUÉÈ":  # French elision: "d’Orléans", not "de Orléans"
+                name = name.replace(f" de {city}", f" d’{city}")
+        else:
+            style = draws[i, 1]
+            ln1 = _LAST[first_pick % len(_LAST)]
+            ln2 = _LAST[second_pick % len(_LAST)]
+            legal = _LEGAL[form_pick % len(_LEGAL)]
+            if style < 0.34:
+                name = f"{_ACTIVITIES[word_pick % len(_ACTIVITIES)]} {ln1} {legal}"
+            elif style < 0.56:
+                name = f"{_SECTORS[word_pick % len(_SECTORS)]} {_PLACES[place_pick % len(_PLACES)]} {legal}"
+            elif style < 0.68:
+                name = f"Établissements {ln1}" if draws[i, 2] < 0.6 else f"Éts {ln1} & Fils"
+            elif style < 0.80:
+                name = f"{ln1} & {ln2} {legal}"
+            elif style < 0.87:
+                name = f"{ln1}, {ln2} et Associés"
+            elif style < 0.94:
+                name = f"Société {_SECTORS[word_pick % len(_SECTORS)]} {_PLACES[place_pick % len(_PLACES)]}"
+            elif style < 0.975:
+                name = f"{_ACTIVITIES[word_pick % len(_ACTIVITIES)]} « Chez {ln1} »"
+            else:
+                name = f'Comptoir "{ln1}" {legal}'
+        base = name
+        homonym = 2
+        while name in seen:  # homonyms: a department or a site of the same body
+            sfx = _DUPLICATE_SUFFIXES[(place_pick + homonym) % len(_DUPLICATE_SUFFIXES)]
+            name = f"{base} – {sfx}" if homonym < 2 + len(_DUPLICATE_SUFFIXES) else f"{base} {homonym}"
+            homonym += 1
+        seen.add(name)
+        names.append(name)
+        cities.append(city)
+    return names, cities
+
+
+def _bank_label(name: str) -> str:
+    """The customer as a bank statement shows it: upper-case ASCII, whole words, at most 24
+    characters."""
+    label_text = unicodedata.normalize("NFKD", name.replace("œ", "oe").replace("Œ", "OE"))
+    label_text = "".join(ch for ch in label_text if ord(ch) < 128).upper()
+    label_text = "".join(ch if ch.isalnum() or ch == " " else " " for ch in label_text)
+    words, label = label_text.split(), ""
+    for wd in words:
+        if len(label) + len(wd) + 1 > 24 and label:
+            break
+        label = f"{label} {wd}".strip()
+    return label[:24]
+
+
+def _registration_ids(siren: list[str], country: np.ndarray, vat_digits: list[int]) -> list[str]:
+    """SIREN for French customers, a VAT number in each country's format for the others."""
+    reg = list(siren)
+    for i in range(len(reg)):
+        ctry = _COUNTRIES[country[i]]
+        digits = vat_digits[i]
+        if ctry == "BE":
+            reg[i] = f"BE0{digits}"
+        elif ctry == "DE":
+            reg[i] = f"DE{digits}"
+        elif ctry == "ES":
+            reg[i] = f"ESB{digits % 10**8:08d}"
+        elif ctry == "IT":
+            reg[i] = f"IT{digits:09d}{digits % 97:02d}"
+        elif ctry == "CH":
+            padded = f"{digits:09d}"
+            reg[i] = f"CHE-{padded[:3]}.{padded[3:6]}.{padded[6:]}"
+    return reg
+
+
 def _make_customers(rng: np.random.Generator, n: int) -> _Customers:
     hi = max(99_999, 3 * n)
     width = max(5, len(str(hi)))
     nums = np.sort(rng.choice(hi, size=n, replace=False) + 1)
-    code = [f"C{v:0{width}d}" for v in nums.tolist()]
+    code = [f"C{digits:0{width}d}" for digits in nums.tolist()]
 
     segment = rng.choice(len(SEGMENTS), size=n, p=_SEG_P)
     country = np.zeros(n, dtype=np.int64)
-    u = rng.random(n)
-    country = np.where(segment == _EXPORT, 1 + np.floor(u * 5).astype(np.int64),
-                       np.where(u < 0.05, 1, 0))  # some Belgian customers in France's segments
+    draw = rng.random(n)
+    country = np.where(segment == _EXPORT, 1 + np.floor(draw * 5).astype(np.int64),
+                       np.where(draw < 0.05, 1, 0))  # some Belgian customers in France's segments
 
-    r = rng.random((n, 6))
-    ri = rng.integers(0, 1 << 30, size=(n, 6))
-    names: list[str] = []
-    cities: list[str] = []
-    seen: set[str] = set()
-    for i in range(n):
-        a, b, c, d, e, f = ri[i].tolist()
-        ctry = _COUNTRIES[country[i]]
-        city = _CITIES[f % len(_CITIES)] if ctry == "FR" else _FOREIGN_CITIES[ctry][f % 4]
-        if ctry != "FR" and (segment[i] == _EXPORT or r[i, 0] < 0.5):
-            lasts, forms = _FOREIGN[ctry]
-            nm = f"{lasts[a % len(lasts)]} {_SECTORS[b % len(_SECTORS)]} {forms[c % len(forms)]}"
-            if ctry == "DE":
-                nm = (f"{lasts[a % len(lasts)]} & {lasts[(a + 1 + d % 4) % len(lasts)]} "
-                      f"{forms[c % len(forms)]}")
-        elif segment[i] == _PUBLIC:
-            nm = _PUBLIC_FORMS[a % len(_PUBLIC_FORMS)].format(c=city)
-            if city[0] in "AEIOUÉÈ":  # French elision: "d’Orléans", not "de Orléans"
-                nm = nm.replace(f" de {city}", f" d’{city}")
-        else:
-            t = r[i, 1]
-            ln1 = _LAST[a % len(_LAST)]
-            ln2 = _LAST[d % len(_LAST)]
-            legal = _LEGAL[c % len(_LEGAL)]
-            if t < 0.34:
-                nm = f"{_ACTIVITIES[b % len(_ACTIVITIES)]} {ln1} {legal}"
-            elif t < 0.56:
-                nm = f"{_SECTORS[b % len(_SECTORS)]} {_PLACES[e % len(_PLACES)]} {legal}"
-            elif t < 0.68:
-                nm = f"Établissements {ln1}" if r[i, 2] < 0.6 else f"Éts {ln1} & Fils"
-            elif t < 0.80:
-                nm = f"{ln1} & {ln2} {legal}"
-            elif t < 0.87:
-                nm = f"{ln1}, {ln2} et Associés"
-            elif t < 0.94:
-                nm = f"Société {_SECTORS[b % len(_SECTORS)]} {_PLACES[e % len(_PLACES)]}"
-            elif t < 0.975:
-                nm = f"{_ACTIVITIES[b % len(_ACTIVITIES)]} « Chez {ln1} »"
-            else:
-                nm = f'Comptoir "{ln1}" {legal}'
-        base = nm
-        k = 2
-        while nm in seen:  # homonyms: a department or a site of the same body
-            sfx = _DUPLICATE_SUFFIXES[(e + k) % len(_DUPLICATE_SUFFIXES)]
-            nm = f"{base} – {sfx}" if k < 2 + len(_DUPLICATE_SUFFIXES) else f"{base} {k}"
-            k += 1
-        seen.add(nm)
-        names.append(nm)
-        cities.append(city)
-
-    # bank statement label: upper-case ASCII, as banks transmit it
-    bank = []
-    for nm in names:
-        s = unicodedata.normalize("NFKD", nm.replace("œ", "oe").replace("Œ", "OE"))
-        s = "".join(ch for ch in s if ord(ch) < 128).upper()
-        s = "".join(ch if ch.isalnum() or ch == " " else " " for ch in s)
-        words, label = s.split(), ""
-        for wd in words:  # whole words, at most 24 characters
-            if len(label) + len(wd) + 1 > 24 and label:
-                break
-            label = f"{label} {wd}".strip()
-        bank.append(label[:24])
+    draws = rng.random((n, 6))
+    picks = rng.integers(0, 1 << 30, size=(n, 6))
+    names, cities = _customer_names(segment, country, draws, picks)
+    bank = [_bank_label(name) for name in names]
 
     # groups: about 40 for 300 customers, sizes skewed; 40 % are standalone
     n_groups = max(3, int(round(n * 40 / 300)))
-    gw = 1.0 / np.arange(1, n_groups + 1) ** 0.7
-    gidx = rng.choice(n_groups, size=n, p=gw / gw.sum())
+    group_weight = 1.0 / np.arange(1, n_groups + 1) ** 0.7
+    group_of = rng.choice(n_groups, size=n, p=group_weight / group_weight.sum())
     in_group = rng.random(n) < 0.6
     gnames = []
-    for g in range(n_groups):
-        ln = _LAST[(g * 7 + 3) % len(_LAST)]
-        form = g % 4
-        nm = (f"Groupe {ln}", f"{ln} Holding", f"Groupe {_SECTORS[g % len(_SECTORS)]} {ln}",
-              f"{ln} Participations")[form]
-        if g >= len(_LAST):
-            nm = f"{nm} {g // len(_LAST) + 1}"
-        gnames.append(nm)
-    group = [gnames[g] if ig else "" for g, ig in zip(gidx.tolist(), in_group.tolist())]
+    for group_index in range(n_groups):
+        last_name = _LAST[(group_index * 7 + 3) % len(_LAST)]
+        form = group_index % 4
+        name = (f"Groupe {last_name}", f"{last_name} Holding",
+                f"Groupe {_SECTORS[group_index % len(_SECTORS)]} {last_name}", f"{last_name} Participations")[form]
+        if group_index >= len(_LAST):
+            name = f"{name} {group_index // len(_LAST) + 1}"
+        gnames.append(name)
+    group = [gnames[group_index] if ig else "" for group_index, ig in zip(group_of.tolist(), in_group.tolist())]
 
     # collectors: portfolios by segment, the rest spread
-    nc = len(_COLLECTORS) if n >= 60 else 5
-    collector = rng.integers(0, nc, size=n)
-    u = rng.random(n)
-    collector = np.where((segment == _GC) & (u < 0.7), np.where(u < 0.35, 0, 2), collector)
-    collector = np.where((segment == _PUBLIC) & (u < 0.8), 3, collector)
-    collector = np.where((segment == _EXPORT) & (u < 0.8), 4, collector)
-    collector = np.minimum(collector, nc - 1)
+    n_collectors = len(_COLLECTORS) if n >= 60 else 5
+    collector = rng.integers(0, n_collectors, size=n)
+    draw = rng.random(n)
+    collector = np.where((segment == _GC) & (draw < 0.7), np.where(draw < 0.35, 0, 2), collector)
+    collector = np.where((segment == _PUBLIC) & (draw < 0.8), 3, collector)
+    collector = np.where((segment == _EXPORT) & (draw < 0.8), 4, collector)
+    collector = np.minimum(collector, n_collectors - 1)
 
     # payment terms: 30/45/60 days, a quarter "fin de mois"
     terms = rng.choice(np.array([30, 45, 60]), size=n, p=[0.45, 0.35, 0.20])
@@ -560,21 +590,7 @@ def _make_customers(rng: np.random.Generator, n: int) -> _Customers:
     profile = np.minimum(4, (rng.random(n)[:, None] > np.cumsum(_PROFILE_P[segment], axis=1)).sum(axis=1))
 
     reg = _siren(rng, n)
-    vat_digits = rng.integers(10**8, 10**9, size=n).tolist()
-    for i in range(n):
-        ctry = _COUNTRIES[country[i]]
-        v = vat_digits[i]
-        if ctry == "BE":
-            reg[i] = f"BE0{v}"
-        elif ctry == "DE":
-            reg[i] = f"DE{v}"
-        elif ctry == "ES":
-            reg[i] = f"ESB{v % 10**8:08d}"
-        elif ctry == "IT":
-            reg[i] = f"IT{v:09d}{v % 97:02d}"
-        elif ctry == "CH":
-            s = f"{v:09d}"
-            reg[i] = f"CHE-{s[:3]}.{s[3:6]}.{s[6:]}"
+    reg = _registration_ids(reg, country, rng.integers(10**8, 10**9, size=n).tolist())
 
     return _Customers(
         code=code, name=names, bank_label=bank, group=group, segment=segment,
@@ -1172,22 +1188,22 @@ def _doc_numbers(dclass: np.ndarray, year: np.ndarray, seq: np.ndarray) -> pa.Ar
 
 def _references(
     rng: np.random.Generator,
-    L: dict[str, np.ndarray],
+    lines: dict[str, np.ndarray],
     cust: _Customers,
     acct_cust: np.ndarray,
     inv_docnum: pa.Array,
     docnum: pa.Array,
     inv_group: np.ndarray,
     batch: np.ndarray,
-    N: int,
+    n_invoices: int,
     unapplied: np.ndarray,
     d_out: np.ndarray,
 ) -> pa.Array:
     """Free-text references: order numbers on invoices, bank labels quoting
     the invoice numbers on payments (sometimes nothing usable)."""
-    n = len(L["kind"])
-    kind = L["kind"]
-    inv = L["inv"]
+    n = len(lines["kind"])
+    kind = lines["kind"]
+    inv = lines["inv"]
     safe_inv = pa.array(np.where(inv >= 0, inv, 0))
     inv_num = pc.take(inv_docnum, safe_inv)
 
@@ -1195,8 +1211,8 @@ def _references(
     bi = np.flatnonzero(batch)
     order = bi[np.argsort(inv_group[bi], kind="stable")]
     gsorted = inv_group[order]
-    NB = int(inv_group.max()) + 1 - N if len(bi) else 0
-    counts = np.bincount(gsorted - N, minlength=max(NB, 0)) if len(bi) else np.zeros(0, np.int64)
+    NB = int(inv_group.max()) + 1 - n_invoices if len(bi) else 0
+    counts = np.bincount(gsorted - n_invoices, minlength=max(NB, 0)) if len(bi) else np.zeros(0, np.int64)
     offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int32)
     if len(bi):
         joined = pc.binary_join(pa.ListArray.from_arrays(pa.array(offsets), pc.take(inv_docnum, pa.array(order))), " ")
@@ -1204,17 +1220,17 @@ def _references(
     else:
         joined = pa.array([], type=pa.string())
     is_bpay = (kind == _KIND_PAYMENT) & (inv < 0)
-    bidx = np.where(is_bpay, L["group"] - N, 0)
+    bidx = np.where(is_bpay, lines["group"] - n_invoices, 0)
     if len(bi):
         inv_num = pc.if_else(pa.array(is_bpay), pc.take(joined, pa.array(np.clip(bidx, 0, max(NB - 1, 0)))), inv_num)
 
-    bank = pc.take(pa.array(cust.bank_label, type=pa.string()), pa.array(acct_cust[L["acct"]]))
-    u = rng.random((n, 3))
+    bank = pc.take(pa.array(cust.bank_label, type=pa.string()), pa.array(acct_cust[lines["acct"]]))
+    draws = rng.random((n, 3))
     # payments: template index
-    tp = (u[:, 0][:, None] > np.array([0.42, 0.57, 0.67, 0.75, 0.82, 0.90, 0.95])).sum(axis=1)
+    tp = (draws[:, 0][:, None] > np.array([0.42, 0.57, 0.67, 0.75, 0.82, 0.90, 0.95])).sum(axis=1)
     # unapplied payments carry nothing that points to an invoice
-    unap = unapplied[L["group"]] & (kind == _KIND_PAYMENT)
-    tp = np.where(unap, np.where(u[:, 1] < 0.5, 5, np.where(u[:, 1] < 0.8, 4, 6)), tp)
+    unap = unapplied[lines["group"]] & (kind == _KIND_PAYMENT)
+    tp = np.where(unap, np.where(draws[:, 1] < 0.5, 5, np.where(draws[:, 1] < 0.8, 4, 6)), tp)
     p_prefix = pa.array(["VIR", "VIR SEPA", "REGLEMENT FACTURE", "LCR", "CHQ", "VIR SEPA", "",
                          "PRLV SEPA"], type=pa.string())
     p_bank = np.array([True, True, False, False, True, True, False, True])
@@ -1230,8 +1246,8 @@ def _references(
     )
     # invoices: the customer's order number
     cmd = _int_str(rng.integers(100_000, 999_999, size=n))
-    yr = _int_str(L["year"])
-    ti = np.where(u[:, 2] < 0.72, 0, np.where(u[:, 2] < 0.87, 1, 2))
+    yr = _int_str(lines["year"])
+    ti = np.where(draws[:, 2] < 0.72, 0, np.where(draws[:, 2] < 0.87, 1, 2))
     inv_ref = pc.if_else(
         pa.array(ti == 0), pc.binary_join_element_wise("CMD", cmd, "-"),
         pc.if_else(pa.array(ti == 1),
@@ -1242,18 +1258,18 @@ def _references(
     dout_line = np.where(inv >= 0, d_out[np.where(inv >= 0, inv, 0)], -1)
     cn_lab = pa.array(["Remise commerciale", "Avoir s/ facture", "Litige", "Annulation facture"],
                       type=pa.string())
-    cl = np.where(dout_line == 1, 2, np.where(dout_line == 2, 3, np.where(u[:, 1] < 0.5, 0, 1)))
+    cl = np.where(dout_line == 1, 2, np.where(dout_line == 2, 3, np.where(draws[:, 1] < 0.5, 0, 1)))
     cn_ref = pc.binary_join_element_wise(pc.take(cn_lab, pa.array(cl)), inv_num, " ")
     od_ref = pc.binary_join_element_wise(
-        pc.if_else(pa.array(u[:, 1] < 0.5), "Écart de règlement", "ECART REGLT"), inv_num, " ")
+        pc.if_else(pa.array(draws[:, 1] < 0.5), "Écart de règlement", "ECART REGLT"), inv_num, " ")
     # a returned transfer quotes the payment it cancels (same group, the
     # first payment is flagged sub == 9)
-    rej_pay = np.flatnonzero((kind == _KIND_PAYMENT) & (L["sub"] == 9))
-    pos = np.zeros(int(L["group"].max()) + 1 if n else 1, dtype=np.int64)
-    pos[L["group"][rej_pay]] = rej_pay
-    ret_src = np.where(kind == _KIND_RETURN, pos[L["group"]], 0)
+    rej_pay = np.flatnonzero((kind == _KIND_PAYMENT) & (lines["sub"] == 9))
+    pos = np.zeros(int(lines["group"].max()) + 1 if n else 1, dtype=np.int64)
+    pos[lines["group"][rej_pay]] = rej_pay
+    ret_src = np.where(kind == _KIND_RETURN, pos[lines["group"]], 0)
     ret_ref = pc.binary_join_element_wise(
-        pc.if_else(pa.array(u[:, 1] < 0.5), "REJET VIR", "IMPAYE"),
+        pc.if_else(pa.array(draws[:, 1] < 0.5), "REJET VIR", "IMPAYE"),
         pc.take(docnum, pa.array(ret_src)), " ")
 
     ref = pc.if_else(pa.array(kind == _KIND_INVOICE), inv_ref, pay_ref)
@@ -1325,7 +1341,8 @@ def _dunning(
 
     # instalment plans: the next instalment is promised
     row_instalments = instalments[row_invoice]
-    next_due = np.where(pay[row_invoice] > monday, pay[row_invoice], np.where(second[row_invoice] > monday, second[row_invoice], third[row_invoice]))
+    next_due = np.where(pay[row_invoice] > monday, pay[row_invoice],
+                        np.where(second[row_invoice] > monday, second[row_invoice], third[row_invoice]))
     next_index = np.where(pay[row_invoice] > monday, 0, np.where(second[row_invoice] > monday, 1, 2))
     part = (amount[row_invoice] // np.maximum(row_instalments, 1)) // 100 * 100
     inst_amt = np.where(next_index == row_instalments - 1, amount[row_invoice] - part * (row_instalments - 1), part)
@@ -1335,7 +1352,8 @@ def _dunning(
     prom_amt = np.where(on_plan, inst_amt, prom_amt)
 
     # promises to pay (missed ones fall back to dunning a week later)
-    promise_open = promised[row_invoice] & (monday >= promise_start[row_invoice]) & (monday <= promised_date[row_invoice] + 7)
+    promise_open = (promised[row_invoice] & (monday >= promise_start[row_invoice])
+                    & (monday <= promised_date[row_invoice] + 7))
     status = np.where(promise_open, _ST_PROMISED, status)
     prom_d = np.where(promise_open, promised_date[row_invoice], prom_d)
     prom_amt = np.where(promise_open, open_amt, prom_amt)
@@ -1518,95 +1536,95 @@ def _clear(folder: Path) -> None:
         f.unlink()
 
 
-def _write_landing(out_dir: Path, w: _World, mode: str, seed: int) -> GenerationStats:
+def _write_landing(out_dir: Path, world: _World, mode: str, seed: int) -> GenerationStats:
     rng = np.random.default_rng([seed, 2])
-    fmt = _Fmt(w.start - 400, w.end + 1200)
+    fmt = _Fmt(world.start - 400, world.end + 1200)
     for sub in ("ledger", "dunning", "customers"):
         _clear(out_dir / sub)
-    n_cust = _write_customers(out_dir / "customers", w, fmt, rng, mode)
-    ln, lf = _write_ledger(out_dir / "ledger", w, fmt, rng, mode)
-    dn, df = _write_dunning(out_dir / "dunning", w, fmt, rng, mode)
+    n_cust = _write_customers(out_dir / "customers", world, fmt, rng, mode)
+    ln, lf = _write_ledger(out_dir / "ledger", world, fmt, rng, mode)
+    dn, df = _write_dunning(out_dir / "dunning", world, fmt, rng, mode)
     return GenerationStats(ledger_lines=ln, ledger_files=lf, dunning_rows=dn, dunning_files=df,
                            customers=n_cust, seconds=0.0)
 
 
-def _write_customers(folder: Path, w: _World, fmt: _Fmt, rng: np.random.Generator,
+def _write_customers(folder: Path, world: _World, fmt: _Fmt, rng: np.random.Generator,
                      mode: str) -> int:
-    c = w.cust
-    n = len(c.code)
+    cust = world.cust
+    n_rows = len(cust.code)
     dial = _dialect_cycle(rng, mode)
 
-    def columns(idx: np.ndarray, d: _Dialect, comp_codes: list[str] | None,
+    def columns(idx: np.ndarray, dialect: _Dialect, comp_codes: list[str] | None,
                 collector: np.ndarray, limit: np.ndarray, insured: np.ndarray,
                 terms: np.ndarray) -> dict[str, pa.Array]:
         take = lambda vals: pc.take(pa.array(vals, type=pa.string()), pa.array(idx))  # noqa: E731
         out = {
-            "customer_code": take(c.code),
-            "customer_name": take(c.name),
-            "customer_group": take(c.group),
-            "segment": pc.take(pa.array(list(SEGMENTS)), pa.array(c.segment[idx])),
-            "country": pc.take(pa.array(list(_COUNTRIES)), pa.array(c.country[idx])),
+            "customer_code": take(cust.code),
+            "customer_name": take(cust.name),
+            "customer_group": take(cust.group),
+            "segment": pc.take(pa.array(list(SEGMENTS)), pa.array(cust.segment[idx])),
+            "country": pc.take(pa.array(list(_COUNTRIES)), pa.array(cust.country[idx])),
             "collector": pc.take(pa.array(list(_COLLECTORS)), pa.array(collector)),
-            "credit_limit": fmt.cents(limit, d),
-            "insured_limit": fmt.cents(np.maximum(insured, 0), d, empty=insured < 0),
+            "credit_limit": fmt.cents(limit, dialect),
+            "insured_limit": fmt.cents(np.maximum(insured, 0), dialect, empty=insured < 0),
             "payment_terms_days": _int_str(terms),
-            "registration_id": take(c.registration),
-            "city": take(c.city),
+            "registration_id": take(cust.registration),
+            "city": take(cust.city),
         }
         if comp_codes is not None:
             out["company_code"] = pa.array(comp_codes, type=pa.string())
         return out
 
     # master rows valid for every company (no company_code column)
-    idx = np.arange(n)
-    d = next(dial)
-    plan = _FilePlan(rng, d)
-    cols = columns(idx, d, None, c.collector, c.credit_limit, c.insured_limit, c.terms)
+    idx = np.arange(n_rows)
+    dialect = next(dial)
+    plan = _FilePlan(rng, dialect)
+    cols = columns(idx, dialect, None, cust.collector, cust.credit_limit, cust.insured_limit, cust.terms)
     names, headers = plan.layout([k for k in _CUSTOMER_COLUMNS if k in cols], ["city"])
-    _write_csv(folder / "customers.csv", headers, [cols[k] for k in names], d, plan.eol)
+    _write_csv(folder / "customers.csv", headers, [cols[k] for k in names], dialect, plan.eol)
 
     # company-specific rows (they win over the general ones)
-    ov = w.overrides
+    ov = world.overrides
     if ov:
         acc = np.array([o["acct"] for o in ov], dtype=np.int64)
-        idx = w.acct_cust[acc]
-        d = next(dial)
-        plan = _FilePlan(rng, d)
-        comp_codes = [w.companies[int(x)] for x in w.acct_comp[acc].tolist()]
-        cols = columns(idx, d, comp_codes, np.array([o["collector"] for o in ov]),
+        idx = world.acct_cust[acc]
+        dialect = next(dial)
+        plan = _FilePlan(rng, dialect)
+        comp_codes = [world.companies[int(x)] for x in world.acct_comp[acc].tolist()]
+        cols = columns(idx, dialect, comp_codes, np.array([o["collector"] for o in ov]),
                        np.array([o["limit"] for o in ov]), np.array([o["insured"] for o in ov]),
                        np.array([o["terms"] for o in ov]))
         names, headers = plan.layout([k for k in _CUSTOMER_COLUMNS if k in cols], [])
         suffix = "_".join(sorted(set(comp_codes)))
-        _write_csv(folder / f"customers_{suffix}.csv", headers, [cols[k] for k in names], d,
+        _write_csv(folder / f"customers_{suffix}.csv", headers, [cols[k] for k in names], dialect,
                    plan.eol)
-    return n
+    return n_rows
 
 
-def _write_ledger(folder: Path, w: _World, fmt: _Fmt, rng: np.random.Generator,
+def _write_ledger(folder: Path, world: _World, fmt: _Fmt, rng: np.random.Generator,
                   mode: str) -> tuple[int, int]:
-    L = w.lines
-    n = len(L["post"])
-    c = w.cust
+    lines = world.lines
+    n_rows = len(lines["post"])
+    cust = world.cust
     dial = _dialect_cycle(rng, mode)
 
     # dialect-independent text columns
-    cust_of = w.acct_cust[L["acct"]]
-    comp_arr = pa.array(list(w.companies), type=pa.string())
-    company = pc.take(comp_arr, pa.array(L["comp"]))
-    seq_w = max(7, len(str(int(L["seq"].max()) if n else 0)))
-    entry = pc.binary_join_element_wise(company, _int_str(L["seq"], seq_w), "-")
-    ccode = pc.take(pa.array(c.code, type=pa.string()), pa.array(cust_of))
-    cname = pc.take(pa.array(c.name, type=pa.string()), pa.array(cust_of))
-    currency = pc.take(pa.array(list(_CURRENCIES), type=pa.string()), pa.array(L["cur"]))
+    cust_of = world.acct_cust[lines["acct"]]
+    comp_arr = pa.array(list(world.companies), type=pa.string())
+    company = pc.take(comp_arr, pa.array(lines["comp"]))
+    seq_w = max(7, len(str(int(lines["seq"].max()) if n_rows else 0)))
+    entry = pc.binary_join_element_wise(company, _int_str(lines["seq"], seq_w), "-")
+    ccode = pc.take(pa.array(cust.code, type=pa.string()), pa.array(cust_of))
+    cname = pc.take(pa.array(cust.name, type=pa.string()), pa.array(cust_of))
+    currency = pc.take(pa.array(list(_CURRENCIES), type=pa.string()), pa.array(lines["cur"]))
 
     # raw document type: old ERP codes before the migration, new ones after,
     # other spellings from interfaces and manual entries
-    months = _month_index(L["post"])
+    months = _month_index(lines["post"])
     all_months = np.unique(months)
     migration = all_months[len(all_months) // 2] if len(all_months) else 0
-    kind = L["kind"]
-    u = rng.random((n, 2))
+    kind = lines["kind"]
+    u = rng.random((n_rows, 2))
     codes: list[str] = list(_DOC_OLD) + list(_DOC_NEW)
     code_idx = np.where(months < migration, kind, len(_DOC_OLD) + kind)
     for kd in range(5):
@@ -1622,40 +1640,40 @@ def _write_ledger(folder: Path, w: _World, fmt: _Fmt, rng: np.random.Generator,
     cm = np.where(u[:, 1] < 0.93, 0, 1 + np.floor(u[:, 0] * (len(comments) - 1)).astype(np.int64))
     comment = pc.take(pa.array(comments, type=pa.string()), pa.array(cm))
 
-    amount = L["amount"]
-    err = w.errata
+    amount = lines["amount"]
+    err = world.errata
 
     # files: one per month, some split per company, re-deliveries after
     month_list = all_months.tolist()
     order = np.argsort(months, kind="stable")
     bounds = np.searchsorted(months[order], np.array(month_list + [np.iinfo(np.int64).max]))
-    split_month = {m: (rng.random() < 0.2 and m not in w.redelivered_months) for m in month_list}
+    split_month = {m: (rng.random() < 0.2 and m not in world.redelivered_months) for m in month_list}
     files: list[tuple[str, np.ndarray, bool, bool]] = []  # name, rows, omit company, original
-    main_code = w.companies[0]
+    main_code = world.companies[0]
     for j, m in enumerate(month_list):
         rows = order[bounds[j]:bounds[j + 1]]
         ym = str(np.datetime64(int(m), "M"))
-        comp_rows = L["comp"][rows]
+        comp_rows = lines["comp"][rows]
         if split_month[m] and main_code == "FR01":
             r0 = rows[comp_rows == 0]
             r1 = rows[comp_rows != 0]
             files.append((f"ledger_{ym}.csv", r0, True, True))
             if len(r1):
-                files.append((f"ledger_{ym}_{'_'.join(w.companies[1:])}.csv", r1, False, True))
+                files.append((f"ledger_{ym}_{'_'.join(world.companies[1:])}.csv", r1, False, True))
         else:
             files.append((f"ledger_{ym}.csv", rows, False, True))
-        if m in w.redelivered_months:
+        if m in world.redelivered_months:
             files.append((f"ledger_{ym}_redelivery.csv", rows, False, False))
 
     total = 0
     for name, rows, omit_company, original in files:
-        d = next(dial)
-        plan = _FilePlan(rng, d)
+        dialect = next(dial)
+        plan = _FilePlan(rng, dialect)
         fr = plan.rng.random(6)
         amt = amount[rows]
-        due = L["due"][rows].copy()
-        due_missing = L["due_missing"][rows]
-        ref = pc.take(w.line_reference, pa.array(rows))
+        due = lines["due"][rows].copy()
+        due_missing = lines["due_missing"][rows]
+        ref = pc.take(world.line_reference, pa.array(rows))
         if original:
             # the first delivery of a re-delivered month carried errors
             ea = err["amount"][rows]
@@ -1673,23 +1691,23 @@ def _write_ledger(folder: Path, w: _World, fmt: _Fmt, rng: np.random.Generator,
             blank = np.zeros(len(rows), bool)
         else:
             blank = plan.rng.random(len(rows)) < 0.5
-        foreign = L["cur"][rows] > 0
+        foreign = lines["cur"][rows] > 0
         cols = {
             "company_code": pc.take(company, pa.array(rows)),
             "entry_id": pc.take(entry, pa.array(rows)),
             "customer_code": pc.take(ccode, pa.array(rows)),
             "customer_name": pc.take(cname, pa.array(rows)),
-            "document_number": pc.take(w.line_docnum, pa.array(rows)),
+            "document_number": pc.take(world.line_docnum, pa.array(rows)),
             "document_type": pc.take(doctype, pa.array(rows)),
-            "posting_date": fmt.date(L["post"][rows], d),
-            "document_date": fmt.date(L["doc"][rows], d),
-            "due_date": fmt.date(due, d),
-            "debit": fmt.cents(np.where(deb, amt, 0), d, empty=~deb & blank),
-            "credit": fmt.cents(np.where(deb, 0, -amt), d, empty=deb & blank),
+            "posting_date": fmt.date(lines["post"][rows], dialect),
+            "document_date": fmt.date(lines["doc"][rows], dialect),
+            "due_date": fmt.date(due, dialect),
+            "debit": fmt.cents(np.where(deb, amt, 0), dialect, empty=~deb & blank),
+            "credit": fmt.cents(np.where(deb, 0, -amt), dialect, empty=deb & blank),
             "currency": pc.take(currency, pa.array(rows)),
-            "amount_currency": fmt.cents(L["amt_cur"][rows], d, empty=~foreign),
-            "lettering_code": pc.take(w.line_letter_code, pa.array(rows)),
-            "lettering_date": fmt.date(L["letter"][rows], d),
+            "amount_currency": fmt.cents(lines["amt_cur"][rows], dialect, empty=~foreign),
+            "lettering_code": pc.take(world.line_letter_code, pa.array(rows)),
+            "lettering_date": fmt.date(lines["letter"][rows], dialect),
             "reference": ref,
             "journal": pc.take(journal, pa.array(rows)),
             "comment": pc.take(comment, pa.array(rows)),
@@ -1708,18 +1726,18 @@ def _write_ledger(folder: Path, w: _World, fmt: _Fmt, rng: np.random.Generator,
         if fr[4] < 0.2:
             extras.append("comment")
         names, headers = plan.layout(present, extras)
-        _write_csv(folder / name, headers, [cols[k] for k in names], d, plan.eol)
+        _write_csv(folder / name, headers, [cols[k] for k in names], dialect, plan.eol)
         if original:
             total += len(rows)
     return total, len(files)
 
 
-def _write_dunning(folder: Path, w: _World, fmt: _Fmt, rng: np.random.Generator,
+def _write_dunning(folder: Path, world: _World, fmt: _Fmt, rng: np.random.Generator,
                    mode: str) -> tuple[int, int]:
-    D = w.dun
-    c = w.cust
+    D = world.dun
+    cust = world.cust
     dial = _dialect_cycle(rng, mode)
-    M = len(w.mondays)
+    M = len(world.mondays)
     bounds = np.searchsorted(D["week"], np.arange(M + 1))
     status_codes: list[str] = list(_STATUS)
     fr_index = []
@@ -1738,19 +1756,19 @@ def _write_dunning(folder: Path, w: _World, fmt: _Fmt, rng: np.random.Generator,
     ca_start = np.array([s for s, _ in cause_fr])
     ca_len = np.array([k for _, k in cause_fr])
 
-    comp_arr = pa.array(list(w.companies), type=pa.string())
-    code_arr = pa.array(c.code, type=pa.string())
+    comp_arr = pa.array(list(world.companies), type=pa.string())
+    code_arr = pa.array(cust.code, type=pa.string())
     coll_arr = pa.array(list(_COLLECTORS), type=pa.string())
     act_arr = pa.array(list(_ACTIONS), type=pa.string())
     total = 0
     for j in range(M):
         rows = np.arange(bounds[j], bounds[j + 1])
-        n = len(rows)
-        d = next(dial)
-        plan = _FilePlan(rng, d)
+        n_rows = len(rows)
+        dialect = next(dial)
+        plan = _FilePlan(rng, dialect)
         fr = plan.rng.random(5)
-        ext = int(w.mondays[j])
-        u = plan.rng.random((n, 2))
+        ext = int(world.mondays[j])
+        u = plan.rng.random((n_rows, 2))
         st = D["status"][rows]
         ca = D["cause"][rows]
         if fr[0] < 0.35:  # this extract uses the tool's technical codes
@@ -1762,17 +1780,17 @@ def _write_dunning(folder: Path, w: _World, fmt: _Fmt, rng: np.random.Generator,
         pd_ = D["prom_d"][rows]
         prom_amt = D["prom_amt"][rows]
         cols = {
-            "extracted_at": fmt.date(np.full(n, ext), d),
+            "extracted_at": fmt.date(np.full(n_rows, ext), dialect),
             "company_code": pc.take(comp_arr, pa.array(D["comp"][rows])),
             "customer_code": pc.take(code_arr, pa.array(D["cust"][rows])),
-            "document_number": pc.take(w.inv_docnum, pa.array(D["inv"][rows])),
+            "document_number": pc.take(world.inv_docnum, pa.array(D["inv"][rows])),
             "dunning_status": pc.take(st_arr, pa.array(st_idx)),
             "dunning_level": _int_str(level),
             "blocking_cause": pc.take(ca_arr, pa.array(ca_idx)),
             "collector": pc.take(coll_arr, pa.array(D["collector"][rows])),
-            "promised_date": fmt.date(pd_, d),
-            "promised_amount": fmt.cents(np.maximum(prom_amt, 0), d, empty=prom_amt < 0),
-            "last_action_date": fmt.date(D["act"][rows], d),
+            "promised_date": fmt.date(pd_, dialect),
+            "promised_amount": fmt.cents(np.maximum(prom_amt, 0), dialect, empty=prom_amt < 0),
+            "last_action_date": fmt.date(D["act"][rows], dialect),
             "last_action_type": pc.take(act_arr, pa.array(D["act_type"][rows])),
             "commentaire": pc.if_else(pa.array(u[:, 0] < 0.03), "Client relancé; en attente", ""),
         }
@@ -1785,8 +1803,8 @@ def _write_dunning(folder: Path, w: _World, fmt: _Fmt, rng: np.random.Generator,
         extras = ["commentaire"] if fr[2] < 0.25 else []
         names, headers = plan.layout(present, extras)
         ymd = date.fromordinal(date(1970, 1, 1).toordinal() + ext).isoformat()
-        _write_csv(folder / f"dunning_{ymd}.csv", headers, [cols[k] for k in names], d, plan.eol)
-        total += n
+        _write_csv(folder / f"dunning_{ymd}.csv", headers, [cols[k] for k in names], dialect, plan.eol)
+        total += n_rows
     return total, M
 
 
