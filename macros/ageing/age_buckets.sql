@@ -23,11 +23,6 @@
     {{ return(buckets) }}
 {%- endmacro %}
 
-{#- the overdue buckets only (the aged balance's overdue columns) -#}
-{% macro ar_overdue_buckets() -%}
-    {{ return(ar_age_buckets() | selectattr('kind', 'in', ['overdue_range', 'overdue_over']) | list) }}
-{%- endmacro %}
-
 {#- true when the bounds are the contract's default, so the wide marts have
     exactly the bucket columns their yml contract lists -#}
 {% macro ar_default_bucket_bounds() -%}
@@ -70,17 +65,4 @@
         '{bound}',
         coalesce(cast(min_days_past_due - 1 as {{ dbt.type_string() }}), '')
     )
-{%- endmacro %}
-
-{#- The canonical dunning statuses and blocking causes (docs/definitions/05-dunning-state.md), for
-    marts that give each its own column. The seeds hold their labels; a
-    singular test checks these lists match the seeds. -#}
-{% macro ar_dunning_status_codes() -%}
-    {{ return(['not_dunned', 'dunning_in_progress', 'arbitration_required', 'payment_promised',
-               'payment_received']) }}
-{%- endmacro %}
-
-{% macro ar_blocking_cause_codes() -%}
-    {{ return(['none', 'dispute', 'invoice_label_error', 'invoice_not_received', 'order_contract_mismatch',
-               'awaiting_credit_note', 'other']) }}
 {%- endmacro %}

@@ -55,3 +55,34 @@ where
     next_lower_bound is not null
     and (upper_bound is null or upper_bound > next_lower_bound or next_lower_bound = lower_bound)
 {% endtest %}
+
+{#- Every combination of `columns` (none of them null) exists in `to` (its
+    `fields`, default the same names): a relationships test over a composite
+    key, such as (company_code, customer_code) into dim_customers. -#}
+{% test ar_relationships_combination(model, columns, to, fields=none) %}
+{%- set fields = fields or columns %}
+with
+
+child as (
+    select distinct {{ columns | join(', ') }}
+    from {{ model }}
+    where
+        {%- for column in columns %}
+        {{ column }} is not null{{ ' and' if not loop.last }}
+        {%- endfor %}
+),
+
+parent as (
+    select distinct {{ fields | join(', ') }}
+    from {{ to }}
+)
+
+select child.*
+from child
+left join parent
+    on
+        {%- for column in columns %}
+        child.{{ column }} = parent.{{ fields[loop.index0] }}{{ ' and' if not loop.last }}
+        {%- endfor %}
+where parent.{{ fields[0] }} is null
+{% endtest %}

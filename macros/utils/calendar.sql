@@ -1,4 +1,4 @@
-{#- Portable calendar arithmetic (engine specifics are in engine_dispatch.sql). -#}
+{#- Portable calendar arithmetic (engine specifics are in cross_db.sql). -#}
 
 {#- ISO weekday (1 = Monday ... 7 = Sunday): 1900-01-01 was a Monday. -#}
 {% macro ar_iso_weekday(date_expr) -%}

@@ -326,6 +326,11 @@ def _locked_build(landing_dir: Path, warehouse: Path, run: RunRecord, *, vars_: 
             detail = (result.stdout or "")[-4000:] if quiet else "see dbt's output above"
             raise BuildError(f"dbt build failed; the published warehouse {warehouse} was left as it was "
                              f"({detail})")
+        # the gate reads what dbt states and what it ran from this run's artifacts (the
+        # freshness check below writes target/ again)
+        artifacts = {name: stage_dir / name for name in ("manifest.json", "run_results.json")}
+        for name, path in artifacts.items():
+            shutil.copyfile(project_dir() / "target" / name, path)
         run.freshness = _freshness(staged, vars_)
 
         con = duckdb.connect(str(staged), read_only=True)
@@ -340,7 +345,8 @@ def _locked_build(landing_dir: Path, warehouse: Path, run: RunRecord, *, vars_: 
 
         if validate_data:
             t0 = time.perf_counter()
-            validation = validate(staged, vars_)
+            validation = validate(staged, vars_, manifest=artifacts["manifest.json"],
+                                  run_results=artifacts["run_results.json"])
             run.seconds["validate"] = round(time.perf_counter() - t0, 2)
             validation.warehouse = str(warehouse)
             reports = write_reports(validation, reports_dir(warehouse), warehouse.stem)

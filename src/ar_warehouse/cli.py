@@ -7,7 +7,7 @@
     arw land --landing DIR --warehouse FILE    land only (debugging a delivery)
     arw summary [--warehouse FILE]
     arw checksums [--warehouse FILE]           row count + checksum per mart
-    arw generate --out DIR [--lines N] ...     synthetic landing data (see generator.py)
+    arw generate --out DIR [--lines N] ...     synthetic landing data (see devtools/generator.py)
     arw report --format xlsx [--as-of DATE] [--company C]... [--collector N]... --out FILE
                                                the weekly tableau de bord as an Excel workbook
 """
@@ -77,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
 
     args, extra = ap.parse_known_args(argv)
     if args.command == "generate":
-        from .generator import main as generate_main
+        from .devtools.generator import main as generate_main
         return generate_main(extra + args.rest)
     if extra:
         ap.error(f"unrecognized arguments: {' '.join(extra)}")

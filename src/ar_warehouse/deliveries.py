@@ -6,32 +6,39 @@ still in the future (lettering an old invoice arrives in a later delivery, as it
 books), and the dunning extracts taken on or before it. Customer files are copied as they are.
 
 Used by the incremental test (a sequence of weekly runs must give exactly the marts of a full
-rebuild) and by the benchmark (the weekly run: one more week of exports). It reads the
-generator's comma dialect (ISO dates); other dialects are refused with the file's name.
+rebuild) and by the benchmark (the weekly run: one more week of exports). Files are read as
+landing reads them (landing.py: the same file listing, header sniffing, column aliases and
+extract date from the file name); dates must be ISO (the generator's comma dialect), other
+date formats are refused with the file's name.
 """
 from __future__ import annotations
 
 import csv
+import io
 import re
 import shutil
 from datetime import date
 from pathlib import Path
 
+from .landing import CUSTOMERS, DUNNING, LEDGER, LandedFile, LandingError, list_files, sniff_file
+
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_DATED_FILE = re.compile(r"_(\d{4}-\d{2}-\d{2})\.csv$", re.I)
 
 
 class DeliveryError(ValueError):
     pass
 
 
-def _column(header: list[str], name: str, path: Path, required: bool = True) -> int | None:
-    names = [h.strip().lower() for h in header]
-    if name in names:
-        return names.index(name)
-    if required:
-        raise DeliveryError(f"{path}: no column {name!r} in the header")
-    return None
+def _sniff(spec, path: Path) -> LandedFile:
+    try:
+        return sniff_file(spec, path)
+    except LandingError as exc:
+        raise DeliveryError(str(exc)) from exc
+
+
+def _rows(landed: LandedFile) -> list[list[str]]:
+    text = landed.text if landed.text is not None else landed.path.read_text(encoding="utf-8-sig")
+    return list(csv.reader(io.StringIO(text, newline=""), delimiter=landed.delimiter))
 
 
 def _day(value: str, path: Path, row: int, column: str) -> date | None:
@@ -44,12 +51,12 @@ def _day(value: str, path: Path, row: int, column: str) -> date | None:
 
 
 def _cut_ledger(path: Path, out: Path, as_of: date) -> int:
-    with path.open(newline="", encoding="utf-8-sig") as fh:
-        rows = list(csv.reader(fh))
+    landed = _sniff(LEDGER, path)
+    rows = _rows(landed)
     header, body = rows[0], rows[1:]
-    posting = _column(header, "posting_date", path)
-    code = _column(header, "lettering_code", path, required=False)
-    lettered = _column(header, "lettering_date", path, required=False)
+    positions = landed.column_positions
+    posting, code, lettered = positions["posting_date"], positions.get("lettering_code"), positions.get(
+        "lettering_date")
     kept = []
     for number, row in enumerate(body, start=2):
         if not any(cell.strip() for cell in row):
@@ -66,20 +73,17 @@ def _cut_ledger(path: Path, out: Path, as_of: date) -> int:
         kept.append(row)
     if kept:
         with out.open("w", newline="", encoding="utf-8") as fh:
-            csv.writer(fh).writerows([header, *kept])
+            csv.writer(fh, delimiter=landed.delimiter).writerows([header, *kept])
     return len(kept)
 
 
 def _extract_date(path: Path) -> date | None:
-    named = _DATED_FILE.search(path.name)
-    if named:
-        return date.fromisoformat(named.group(1))
-    with path.open(newline="", encoding="utf-8-sig") as fh:
-        reader = csv.reader(fh)
-        header = next(reader)
-        column = _column(header, "extracted_at", path)
-        first = next(reader, None)
-    return _day(first[column], path, 2, "extracted_at") if first else None
+    """The extract's date: from its name (`*_YYYY-MM-DD.csv`), else its first row's extracted_at."""
+    landed = _sniff(DUNNING, path)
+    if landed.file_name_date:
+        return date.fromisoformat(landed.file_name_date)
+    rows = _rows(landed)
+    return _day(rows[1][landed.column_positions["extracted_at"]], path, 2, "extracted_at") if len(rows) > 1 else None
 
 
 def landing_as_of(source: Path, target: Path, as_of: date) -> dict[str, int]:
@@ -87,16 +91,16 @@ def landing_as_of(source: Path, target: Path, as_of: date) -> dict[str, int]:
     if target.exists():
         shutil.rmtree(target)
     counts = {"ledger_lines": 0, "dunning_files": 0, "customer_files": 0}
-    for folder in ("ledger", "dunning", "customers"):
-        (target / folder).mkdir(parents=True)
-    for path in sorted((source / "ledger").glob("*.csv")):
-        counts["ledger_lines"] += _cut_ledger(path, target / "ledger" / path.name, as_of)
-    for path in sorted((source / "dunning").glob("*.csv")):
+    for spec in (LEDGER, DUNNING, CUSTOMERS):
+        (target / spec.folder).mkdir(parents=True)
+    for path in list_files(source, LEDGER):
+        counts["ledger_lines"] += _cut_ledger(path, target / LEDGER.folder / path.name, as_of)
+    for path in list_files(source, DUNNING):
         taken = _extract_date(path)
         if taken is not None and taken <= as_of:
-            shutil.copy2(path, target / "dunning" / path.name)
+            shutil.copy2(path, target / DUNNING.folder / path.name)
             counts["dunning_files"] += 1
-    for path in sorted((source / "customers").glob("*.csv")):
-        shutil.copy2(path, target / "customers" / path.name)
+    for path in list_files(source, CUSTOMERS):
+        shutil.copy2(path, target / CUSTOMERS.folder / path.name)
         counts["customer_files"] += 1
     return counts

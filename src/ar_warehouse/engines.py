@@ -40,8 +40,6 @@ import pyarrow as pa
 from .landing import LANDING_SCHEMA, SOURCES, LandingReport, create_landing_tables, land_files, sniff_landing
 from .paths import project_dir
 
-ENGINES = ("duckdb", "postgres", "spark")
-SERVER_ENGINES = ("postgres", "spark")
 LANDING_TABLES = tuple(spec.table for spec in SOURCES) + ("landed_files",)
 MARTS_SCHEMA = "marts"
 # exported beside the marts (into <export>/extra/): what the equivalence test also compares

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from ar_warehouse.generator import GenerationStats, generate_landing, main
+from ar_warehouse.devtools.generator import GenerationStats, generate_landing, main
 
 SMALL = dict(customers=45, start=date(2025, 1, 1), end=date(2025, 9, 30))
 DATE_RE = {

@@ -22,7 +22,7 @@ from ar_warehouse.build import build, code_digest
 from ar_warehouse.paths import project_dir
 from ar_warehouse.checksums import mart_checksums
 from ar_warehouse.deliveries import landing_as_of
-from ar_warehouse.generator import main as generate
+from ar_warehouse.devtools.generator import main as generate
 from conftest import query
 
 

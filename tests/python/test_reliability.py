@@ -93,25 +93,50 @@ def _altered_copy(warehouse: Path, copy: Path, sql: str) -> Path:
     return copy
 
 
+AGED_BALANCE_GRAIN = "grain_fct_ar_aged_balance_weekly__snapshot_date__company_code__customer_code"
+
+
 def _corrupt_copy(warehouse: Path, tmp_path: Path) -> Path:
-    # a duplicated aged-balance row: the grain breaks and the balance no longer ties
+    # a duplicated aged-balance row (the grain dbt states breaks) and a negative credit limit
+    # (a range only the gate checks)
     return _altered_copy(warehouse, tmp_path / "corrupt.duckdb",
                          "insert into marts.fct_ar_aged_balance_weekly "
-                         "select * from marts.fct_ar_aged_balance_weekly where customer_code = 'C1' limit 1")
+                         "select * from marts.fct_ar_aged_balance_weekly where customer_code = 'C1' limit 1; "
+                         "update marts.fct_ar_credit_exposure set credit_limit = -1 where customer_code = 'C1'")
 
 
 def test_a_failing_expectation_really_fails(first_build, tmp_path):
+    """Run on a finished warehouse (no dbt run to read), the gate runs the grains the manifest
+    states and its own expectations; GX on DuckDB must compute real metrics, not empty ones."""
     _, _, warehouse, _ = first_build
     clean = validate(warehouse)
     assert clean.failed == 0 and clean.passed > 40
+    assert "assert_aged_balance_ties_to_ledger" in clean.not_run, "singular tests are dbt's: listed, not run"
     report = validate(_corrupt_copy(warehouse, tmp_path))
     failed = {(o.suite, o.expectation) for o in report.critical_failures}
-    assert ("grain_fct_ar_aged_balance_weekly", "ExpectTableRowCountToEqual") in failed
-    grain = next(o for o in report.outcomes if o.suite == "grain_fct_ar_aged_balance_weekly")
+    assert (AGED_BALANCE_GRAIN, "ExpectTableRowCountToEqual") in failed
+    grain = next(o for o in report.outcomes if o.suite == AGED_BALANCE_GRAIN)
     assert grain.observed == "observed 1", "one key found twice"
-    assert ("aged_balance_ties_to_ledger", "ExpectColumnValuesToBeBetween") in failed
-    tie = next(o for o in report.outcomes if o.suite == "aged_balance_ties_to_ledger" and not o.success)
-    assert tie.observed.startswith("1 unexpected"), "GX computed real metrics, not empty ones"
+    assert ("credit_exposure", "ExpectColumnValuesToBeBetween") in failed
+    limit = next(o for o in report.outcomes if o.suite == "credit_exposure" and not o.success)
+    assert limit.observed.startswith("1 unexpected"), "GX computed real metrics, not empty ones"
+    assert len(failed) == 2, failed
+
+
+def test_the_build_gate_reads_dbts_outcomes_instead_of_running_them_again(first_build):
+    """In a build, the grains and relationships dbt tested come from its run results: GX does not
+    query them again (no row count), and the report says dbt passed them."""
+    _, _, warehouse, _ = first_build
+    report = json.loads(Path(read_run_log(warehouse)[-1]["report"]).with_suffix(".json").read_text())
+    by_suite = {o["suite"]: o for o in report["outcomes"]}
+    grain = by_suite[AGED_BALANCE_GRAIN]
+    assert (grain["expectation"], grain["observed"], grain["success"]) == ("dbt test", "dbt pass", True)
+    stated = [o for o in report["outcomes"] if o["expectation"] == "dbt test"]
+    assert any(o["suite"].startswith("relationship_fct_ar_due_schedule") for o in stated)
+    assert any(o["suite"] == "assert_aged_balance_ties_to_ledger" for o in stated), "tie-out read from dbt"
+    assert not set(report["row_counts"]) & {o["suite"] for o in stated}, "nothing dbt ran is run again"
+    assert "ledger_entries" in report["row_counts"], "the gate's own checks still run"
+    assert report["not_run"] == []
 
 
 def test_expectations_see_the_rows(first_build, tmp_path):
@@ -158,8 +183,10 @@ def test_orphan_customer_of_the_open_items_is_caught(first_build, tmp_path):
     copy = _altered_copy(warehouse, tmp_path / "orphan.duckdb",
                          "update intermediate.int_ageing__item_state_runs set customer_code = 'NOT-IN-DIM' "
                          "where entry_id = (select min(entry_id) from intermediate.int_ageing__item_state_runs)")
-    suite = next(s for s in quality._suites({}) if s.name == "customers_in_dim_customers")
-    report = validate(copy, suites=[suite])
+    check = next(c for c in quality.stated_checks(quality.load_json(quality.manifest_path()))
+                 if c.kind == "relationship" and c.relation == "intermediate.int_ageing__item_state_runs"
+                 and c.name.endswith("__company_code__customer_code__dim_customers"))
+    report = validate(copy, suites=[quality.check_suite(check)])
     assert [(o.success, o.observed) for o in report.outcomes] == [(False, "observed 1")]
 
 

@@ -44,22 +44,12 @@ bucketed as (
 ),
 
 labels as (
-    {%- set due_buckets = [
-        ('overdue', 1, 'Échu', 'Overdue'),
-        ('month_0', 2, 'Reste du mois', 'Rest of this month'),
-        ('month_1', 3, 'M+1', 'Next month'),
-        ('month_2', 4, 'M+2', 'Month + 2'),
-        ('month_3', 5, 'M+3', 'Month + 3'),
-        ('month_4_plus', 6, 'Au-delà de M+3', 'Later than month + 3'),
-    ] %}
-    {%- for code, sort_order, label_fr, label_en in due_buckets %}
     select
-        '{{ code }}' as due_bucket,
-        {{ sort_order }} as due_bucket_order,
-        '{{ label_fr }}' as label_fr,
-        '{{ label_en }}' as label_en
-    {{ 'union all' if not loop.last }}
-    {%- endfor %}
+        due_bucket,
+        sort_order as due_bucket_order,
+        label_fr,
+        label_en
+    from {{ ref('ar_due_bucket_labels') }}
 )
 
 select

@@ -1,5 +1,7 @@
-{#- Engine-specific SQL lives here, behind adapter.dispatch, each with a
-    portable default. Models never use engine syntax directly. -#}
+{#- Cross-database shims: engine-specific SQL behind adapter.dispatch, each
+    with a portable default. Models never use engine syntax directly; the
+    hooks are in hooks.sql and dbt-spark's seed loader in
+    spark_seed_loader.sql. -#}
 
 {#- true when the whole of `expr` matches the regular expression `pattern`
     (a pattern without anchors: the macro anchors it) -#}
@@ -133,48 +135,6 @@
     datediff({{ end_date }}, {{ start_date }})
 {%- endmacro %}
 
-{#- on-run-end: the BI role may use the marts schema (dbt `grants` give it
-    select on each mart table). PostgreSQL only: DuckDB has no roles, and
-    Spark / Databricks permissions live in the catalog (Unity Catalog grants),
-    outside this project. Nothing when the role is empty or the schema was not
-    built by this run. -#}
-{% macro ar_grant_schema_usage(schema_name, role) -%}
-    {{ return(adapter.dispatch('ar_grant_schema_usage', 'ar_warehouse')(schema_name, role)) }}
-{%- endmacro %}
-
-{% macro default__ar_grant_schema_usage(schema_name, role) -%}
-{%- endmacro %}
-
-{% macro postgres__ar_grant_schema_usage(schema_name, role) -%}
-    {%- if role and execute -%}
-        do $$
-        begin
-            if exists (select from pg_namespace where nspname = '{{ schema_name }}') then
-                execute format('grant usage on schema %I to %I', '{{ schema_name }}', '{{ role }}');
-            end if;
-        end
-        $$
-    {%- endif -%}
-{%- endmacro %}
-
-{#- post-hook of every model: fresh planner statistics for a table just
-    built. PostgreSQL collects none on create table as (autovacuum comes
-    later), and its estimates of the staging filters are then off by orders of
-    magnitude. DuckDB and Spark (local, no cost-based optimizer by default)
-    need nothing. -#}
-{% macro ar_refresh_statistics() -%}
-    {{ return(adapter.dispatch('ar_refresh_statistics', 'ar_warehouse')()) }}
-{%- endmacro %}
-
-{% macro default__ar_refresh_statistics() -%}
-{%- endmacro %}
-
-{% macro postgres__ar_refresh_statistics() -%}
-    {%- if model.config.materialized in ('table', 'incremental') -%}
-        analyze {{ this }}
-    {%- endif -%}
-{%- endmacro %}
-
 {#- numerator / denominator for ratios (DSO, CEI, rates, utilisation). DuckDB
     divides decimals as doubles and PostgreSQL's numeric division keeps 16+
     significant digits. Spark's decimal division keeps only 6 decimals once
@@ -191,43 +151,6 @@
 
 {% macro spark__ar_divide(numerator, denominator) -%}
     (cast({{ numerator }} as double) / cast({{ denominator }} as double))
-{%- endmacro %}
-
-{#- dbt-spark's seed loader (session method) quotes bound values without
-    escaping them, so a label such as « décision d'arbitrage » breaks the
-    insert, and an empty cell becomes the text 'None'. The same inserts with
-    escaped literals. -#}
-{% macro spark__load_csv_rows(model, agate_table) %}
-    {%- set column_override = model['config'].get('column_types', {}) -%}
-    {%- set statements = [] -%}
-    {%- for chunk in agate_table.rows | batch(get_batch_size()) -%}
-        {%- set sql -%}
-            insert into {{ this.render() }} values
-            {% for row in chunk -%}
-                ({%- for col_name in agate_table.column_names -%}
-                    {%- set type = column_override.get(col_name, adapter.convert_type(agate_table, loop.index0)) -%}
-                    cast({{ ar_spark_literal(row[loop.index0]) }} as {{ type }})
-                    {%- if not loop.last %}, {% endif -%}
-                {%- endfor -%})
-                {%- if not loop.last %},{% endif %}
-            {% endfor -%}
-        {%- endset -%}
-        {%- do adapter.add_query(sql, abridge_sql_log=True) -%}
-        {%- if loop.first %}{% do statements.append(sql) %}{% endif -%}
-    {%- endfor -%}
-    {{ return(statements[0]) }}
-{% endmacro %}
-
-{% macro ar_spark_literal(value) -%}
-    {%- if value is none -%}
-        null
-    {%- elif value is sameas true or value is sameas false -%}
-        {{ 'true' if value else 'false' }}
-    {%- elif value is number -%}
-        {{ value }}
-    {%- else -%}
-        '{{ value | string | replace("\\", "\\\\") | replace("'", "\\'") }}'
-    {%- endif -%}
 {%- endmacro %}
 
 {#- A 64-bit integer hash of a row's values, to tell whether something

@@ -1,5 +1,5 @@
-{#- Every engine-specific macro of macros/utils/engine_dispatch.sql, on the
-    engine the build runs on: each case is a value the macro must give. A
+{#- Every engine-specific macro (macros/utils/cross_db.sql and the other
+    adapter.dispatch macros), on the engine the build runs on: each case is a value the macro must give. A
     returned row is a case where this engine's implementation is wrong. The
     same cases run on DuckDB, PostgreSQL and Spark (`make test`). -#}
 {%- set cases = [
