@@ -17,6 +17,15 @@ snapshots as (
     select * from {{ ref('int_calendar__snapshot_dates') }}
 ),
 
+snapshot_count as (
+    select max(snapshot_index) as snapshot_count
+    from snapshots
+),
+
+as_of as (
+    select * from {{ ref('int_calendar__as_of') }}
+),
+
 month_names as (
     {%- for m in range(12) %}
     select
@@ -55,8 +64,18 @@ select
     days.date_day = days.month_end_date as is_month_end,
     snapshots.snapshot_date is not null as is_snapshot_date,
     cast(days.is_as_of_date as boolean) as is_as_of_date,
-    cast(days.is_past_or_as_of as boolean) as is_past_or_as_of
+    cast(days.is_past_or_as_of as boolean) as is_past_or_as_of,
+    -- 1 on the latest snapshot, 2 on the one before...; null on other days
+    cast(snapshot_count.snapshot_count - snapshots.snapshot_index + 1 as integer) as snapshot_rank_from_latest,
+    -- 0 in the as-of month, 1 in the month before...; negative after it
+    cast(
+        (extract(year from as_of.as_of_date) - days.year_number) * 12
+        + extract(month from as_of.as_of_date) - days.month_number
+        as integer
+    ) as months_before_as_of
 from days
+cross join snapshot_count
+cross join as_of
 inner join day_names
     on days.iso_weekday = day_names.iso_weekday
 inner join month_names
