@@ -163,8 +163,10 @@ main_statuses as (
         select
             status_amounts.*,
             row_number() over (
-                partition by status_amounts.company_code, status_amounts.customer_code,
-                status_amounts.from_snapshot_index
+                partition by
+                    status_amounts.company_code,
+                    status_amounts.customer_code,
+                    status_amounts.from_snapshot_index
                 order by status_amounts.amount desc, status_orders.dunning_status_order
             ) as status_rank
         from status_amounts
@@ -200,8 +202,10 @@ main_causes as (
         select
             cause_amounts.*,
             row_number() over (
-                partition by cause_amounts.company_code, cause_amounts.customer_code,
-                cause_amounts.from_snapshot_index
+                partition by
+                    cause_amounts.company_code,
+                    cause_amounts.customer_code,
+                    cause_amounts.from_snapshot_index
                 order by cause_amounts.amount desc, cause_orders.blocking_cause_order
             ) as cause_rank
         from cause_amounts

@@ -86,7 +86,9 @@ fingerprints as (
         company_code,
         customer_code as fingerprint_key,
         cast(
-            {{ ar_row_hash(['customer_name', 'customer_group', 'segment', 'collector', 'credit_limit', 'insured_limit']) }}
+            {{ ar_row_hash([
+                'customer_name', 'customer_group', 'segment', 'collector', 'credit_limit', 'insured_limit'
+            ]) }}
             as decimal(38, 0)
         ) as change_fingerprint,
         cast(null as date) as change_date,
