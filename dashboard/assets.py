@@ -45,6 +45,7 @@ class Dims:
     buckets: list[dict]   # age_bucket, age_bucket_order, label_fr, label_en, colour_hex
     statuses: list[dict]  # dunning_status, dunning_status_order, label_fr, label_en
     causes: list[dict]    # blocking_cause, blocking_cause_order, label_fr, label_en
+    forecast_lines: list[dict] = field(default_factory=list)  # forecast_line, order, label_fr
 
 
 def read_dims(con) -> Dims:
@@ -59,6 +60,9 @@ def read_dims(con) -> Dims:
                       "from marts.dim_dunning_statuses order by dunning_status_order"),
         causes=rows("select blocking_cause, blocking_cause_order, label_fr, label_en "
                     "from marts.dim_blocking_causes order by blocking_cause_order"),
+        forecast_lines=rows("select distinct forecast_line, forecast_line_order, "
+                            "forecast_line_label_fr as label_fr from marts.fct_ar_collection_forecast "
+                            "order by forecast_line_order"),
     )
 
 
@@ -81,11 +85,7 @@ CAUSE_COLOURS = {
     "invoice_not_received": "#e8743b", "order_contract_mismatch": "#8e44ad",
     "awaiting_credit_note": "#3b7dd8", "other": "#7f8c8d",
 }
-FORECAST_LINES = [  # code, order, FR label, EN label, colour
-    ("promised", 1, "Paiements promis", "Promised payments", "#17a2b8"),
-    ("behaviour", 2, "Selon les habitudes de paiement", "From payment behaviour", "#3b7dd8"),
-    ("uncertain", 3, "Incertain (bloqué)", "Uncertain (blocked)", "#d9534f"),
-]
+FORECAST_COLOURS = {"promised": "#17a2b8", "behaviour": "#3b7dd8", "uncertain": "#d9534f"}
 
 
 # --------------------------------------------------------------------------------------------
@@ -110,11 +110,6 @@ class Dataset:
         return f"({self.sql})" if self.sql else f"marts.{self.table_name}"
 
 
-LAST_26_SNAPSHOTS = """(
-    select snapshot_date, row_number() over (order by snapshot_date desc) as week_rank
-    from (select distinct snapshot_date from marts.{table})
-) as weeks"""
-
 COMMON_VERBOSE = {
     "company_code": "Société",
     "customer_code": "Code client",
@@ -127,28 +122,29 @@ COMMON_VERBOSE = {
 
 
 def datasets(dims: Dims) -> dict[str, Dataset]:
+    """Every dataset is a plain select over marts and dimensions (joins, filters, a sortable
+    label): no business rule, and SQL that runs alike on DuckDB and PostgreSQL (tested by
+    tests/engines/test_dashboard_datasets.py and tests/python/test_dashboard_sql.py)."""
     bucket_cols = {b["age_bucket"]: b["label_fr"] for b in dims.buckets}
-    none_cause = next(c["label_fr"] for c in dims.causes if c["blocking_cause"] == "none")
-    forecast_case = " ".join(f"when {sql_str(code)} then {sql_str(sort_label(order, fr))}"
-                             for code, order, fr, _en, _c in FORECAST_LINES)
     items = [
         Dataset(
             key="outstanding_26w",
             table_name="ds_outstanding_26_weeks",
             description=(
-                "fct_ar_outstanding_weekly over the 26 latest snapshot dates, with week_rank "
-                "(1 = latest snapshot, 2 = the one before) and sortable FR labels "
-                "('<order>. <label>') of the age bucket, dunning status and blocking cause."),
-            sql=f"""select
+                "fct_ar_outstanding_weekly over the 26 latest snapshot dates "
+                "(dim_calendar.snapshot_rank_from_latest <= 26, as week_rank: 1 = latest "
+                "snapshot, 2 = the one before) and sortable FR labels ('<order>. <label>') of the "
+                "age bucket, dunning status and blocking cause."),
+            sql="""select
     o.*,
-    weeks.week_rank,
+    cal.snapshot_rank_from_latest as week_rank,
     o.age_bucket_order || '. ' || o.age_bucket_label_fr as age_bucket_label,
     o.dunning_status_order || '. ' || o.dunning_status_label_fr as dunning_status_label,
     o.blocking_cause_order || '. ' || o.blocking_cause_label_fr as blocking_cause_label
 from marts.fct_ar_outstanding_weekly as o
-inner join {LAST_26_SNAPSHOTS.format(table='fct_ar_outstanding_weekly')}
-    on o.snapshot_date = weeks.snapshot_date
-where weeks.week_rank <= 26""",
+inner join marts.dim_calendar as cal
+    on o.snapshot_date = cal.date_day
+where cal.snapshot_rank_from_latest <= 26""",
             main_dttm_col="snapshot_date",
             verbose={"age_bucket_label": "Tranche d'âge", "dunning_status_label": "Statut de relance",
                      "blocking_cause_label": "Cause de blocage", "week_rank": "Rang de la semaine",
@@ -166,23 +162,20 @@ where weeks.week_rank <= 26""",
             key="cash_receipts_26w",
             table_name="ds_cash_receipts_26_weeks",
             description=(
-                "fct_ar_cash_receipts_weekly over the 26 latest weeks, with the customer's group "
-                "(dim_customers) and collector: the one chasing the customer at that snapshot "
-                "(fct_ar_aged_balance_weekly), else the customer master's."),
-            sql=f"""select
+                "fct_ar_cash_receipts_weekly over the 26 latest snapshot dates "
+                "(dim_calendar.snapshot_rank_from_latest <= 26), with the customer's name and "
+                "group (dim_customers); the collector is the mart's (responsible for the customer "
+                "at that snapshot)."),
+            sql="""select
     r.*,
     c.customer_name,
-    c.customer_group,
-    coalesce(a.collector, c.collector) as collector
+    c.customer_group
 from marts.fct_ar_cash_receipts_weekly as r
-inner join {LAST_26_SNAPSHOTS.format(table='fct_ar_cash_receipts_weekly')}
-    on r.snapshot_date = weeks.snapshot_date
+inner join marts.dim_calendar as cal
+    on r.snapshot_date = cal.date_day
 left join marts.dim_customers as c
     on r.company_code = c.company_code and r.customer_code = c.customer_code
-left join marts.fct_ar_aged_balance_weekly as a
-    on r.snapshot_date = a.snapshot_date and r.company_code = a.company_code
-    and r.customer_code = a.customer_code
-where weeks.week_rank <= 26""",
+where cal.snapshot_rank_from_latest <= 26""",
             main_dttm_col="snapshot_date",
             verbose={"payments_lettered": "Règlements lettrés",
                      "payments_unlettered": "Règlements non lettrés",
@@ -193,57 +186,22 @@ where weeks.week_rank <= 26""",
             key="top_customers",
             table_name="ds_top_customers",
             description=(
-                "fct_ar_top_customers with each customer's main dunning status (the status "
-                "carrying the largest positive outstanding this week) and main blocking cause "
-                "(the cause other than none carrying the largest positive outstanding, else "
-                "none), from fct_ar_outstanding_weekly at the latest snapshot."),
-            sql=f"""with latest as (
-    select
-        company_code, customer_code,
-        dunning_status_order, dunning_status_label_fr,
-        blocking_cause, blocking_cause_order, blocking_cause_label_fr,
-        outstanding_amount
-    from marts.fct_ar_outstanding_weekly
-    where is_latest
-),
-by_status as (
-    select company_code, customer_code, dunning_status_order,
-        any_value(dunning_status_label_fr) as label, sum(outstanding_amount) as amount
-    from latest group by all
-),
-main_status as (
-    select company_code, customer_code, label as main_dunning_status
-    from by_status
-    where amount > 0
-    qualify row_number() over (partition by company_code, customer_code
-                               order by amount desc, dunning_status_order) = 1
-),
-by_cause as (
-    select company_code, customer_code, blocking_cause_order,
-        any_value(blocking_cause_label_fr) as label, sum(outstanding_amount) as amount
-    from latest where blocking_cause <> 'none' group by all
-),
-main_cause as (
-    select company_code, customer_code, label as main_blocking_cause
-    from by_cause
-    where amount > 0
-    qualify row_number() over (partition by company_code, customer_code
-                               order by amount desc, blocking_cause_order) = 1
-)
-select
+                "fct_ar_top_customers with the FR labels of its main dunning status and main "
+                "blocking cause (dim_dunning_statuses, dim_blocking_causes); the rules (largest "
+                "positive open amount, ties in dimension order; blocked amount) are the mart's."),
+            sql="""select
     t.*,
-    s.main_dunning_status,
-    coalesce(c.main_blocking_cause, {sql_str(none_cause)}) as main_blocking_cause,
-    t.balance - t.outstanding_cause_none as blocked_amount
+    s.label_fr as main_dunning_status_label,
+    b.label_fr as main_blocking_cause_label
 from marts.fct_ar_top_customers as t
-left join main_status as s
-    on t.company_code = s.company_code and t.customer_code = s.customer_code
-left join main_cause as c
-    on t.company_code = c.company_code and t.customer_code = c.customer_code""",
+left join marts.dim_dunning_statuses as s
+    on t.main_dunning_status = s.dunning_status
+left join marts.dim_blocking_causes as b
+    on t.main_blocking_cause = b.blocking_cause""",
             verbose={**bucket_cols, "rank": "Rang (société)", "overall_rank": "Rang",
                      "balance": "Solde", "overdue_total": "Total échu",
-                     "main_dunning_status": "Statut de relance principal",
-                     "main_blocking_cause": "Cause de blocage principale",
+                     "main_dunning_status_label": "Statut de relance principal",
+                     "main_blocking_cause_label": "Cause de blocage principale",
                      "blocked_amount": "Montant bloqué", "credit_limit": "Limite de crédit",
                      "available_credit": "Encours disponible", "utilisation": "Utilisation"},
         ),
@@ -258,10 +216,13 @@ left join main_cause as c
         Dataset(
             key="collection_daily_month",
             table_name="ds_collection_daily_this_month",
-            description="fct_ar_collection_daily for the latest (current) month.",
+            description=("fct_ar_collection_daily for the as-of month "
+                         "(dim_calendar.months_before_as_of = 0)."),
             sql="""select d.*
 from marts.fct_ar_collection_daily as d
-where d.month_start_date = (select max(month_start_date) from marts.fct_ar_collection_daily)""",
+inner join marts.dim_calendar as cal
+    on d.month_start_date = cal.date_day
+where cal.months_before_as_of = 0""",
             main_dttm_col="date_day",
             verbose={"date_day": "Jour", "amount_to_collect": "À recouvrer",
                      "amount_collected_to_date": "Recouvré à date",
@@ -271,29 +232,25 @@ where d.month_start_date = (select max(month_start_date) from marts.fct_ar_colle
             key="due_schedule",
             table_name="ds_due_schedule",
             description=(
-                "fct_ar_due_schedule with a sortable FR label of the due bucket and the collector "
-                "chasing the customer now (latest fct_ar_aged_balance_weekly row, else the "
-                "customer master's)."),
+                "fct_ar_due_schedule with a sortable FR label of the due bucket; the collector is "
+                "the mart's (responsible for the customer as of the as-of date)."),
             sql="""select
     d.*,
-    d.due_bucket_order || '. ' || d.due_bucket_label_fr as due_bucket_label,
-    coalesce(a.collector, c.collector) as collector
-from marts.fct_ar_due_schedule as d
-left join marts.fct_ar_aged_balance_weekly as a
-    on a.is_latest and d.company_code = a.company_code and d.customer_code = a.customer_code
-left join marts.dim_customers as c
-    on d.company_code = c.company_code and d.customer_code = c.customer_code""",
+    d.due_bucket_order || '. ' || d.due_bucket_label_fr as due_bucket_label
+from marts.fct_ar_due_schedule as d""",
             verbose={"due_bucket_label": "Échéance", "amount": "Montant"},
         ),
         Dataset(
             key="kpis_13m",
             table_name="ds_kpis_13_months",
-            description=("fct_ar_kpis_monthly over the 13 latest months (the current one, "
-                         "measured up to the as-of date, and the twelve before)."),
+            description=("fct_ar_kpis_monthly over the 13 latest months (the as-of month, "
+                         "measured up to the as-of date, and the twelve before: "
+                         "dim_calendar.months_before_as_of from 0 to 12)."),
             sql="""select k.*
 from marts.fct_ar_kpis_monthly as k
-where k.month_start_date > (select max(month_start_date) from marts.fct_ar_kpis_monthly)
-    - interval 13 month""",
+inner join marts.dim_calendar as cal
+    on k.month_start_date = cal.date_day
+where cal.months_before_as_of between 0 and 12""",
             main_dttm_col="month_end_date",
             verbose={"month_end_date": "Fin de mois", "ar_balance": "Encours",
                      "net_credit_sales": "Ventes à crédit nettes",
@@ -303,16 +260,9 @@ where k.month_start_date > (select max(month_start_date) from marts.fct_ar_kpis_
         ),
         Dataset(
             key="credit_exposure",
-            table_name="ds_credit_exposure",
-            description=(
-                "fct_ar_credit_exposure with the collector chasing the customer now (latest "
-                "fct_ar_aged_balance_weekly row), else the mart's (customer master)."),
-            sql="""select
-    e.* exclude (collector),
-    coalesce(a.collector, e.collector) as collector
-from marts.fct_ar_credit_exposure as e
-left join marts.fct_ar_aged_balance_weekly as a
-    on a.is_latest and e.company_code = a.company_code and e.customer_code = a.customer_code""",
+            table_name="fct_ar_credit_exposure",
+            description=("The credit exposure per customer as of the as-of date (mart, physical "
+                         "table); its collector is the one responsible for the customer then."),
             verbose={"credit_limit": "Limite de crédit", "insured_limit": "Limite assurée",
                      "balance": "Solde", "overdue_total": "Total échu",
                      "available_credit": "Encours disponible", "utilisation": "Utilisation",
@@ -321,10 +271,10 @@ left join marts.fct_ar_aged_balance_weekly as a
         Dataset(
             key="collection_forecast",
             table_name="ds_collection_forecast",
-            description="fct_ar_collection_forecast with sortable FR labels of the forecast lines.",
-            sql=f"""select
+            description="fct_ar_collection_forecast with a sortable FR label of the forecast line.",
+            sql="""select
     f.*,
-    case f.forecast_line {forecast_case} end as forecast_line_label
+    f.forecast_line_order || '. ' || f.forecast_line_label_fr as forecast_line_label
 from marts.fct_ar_collection_forecast as f""",
             main_dttm_col="expected_week_start",
             verbose={"expected_week_start": "Semaine", "forecast_line_label": "Ligne de prévision",
@@ -697,7 +647,7 @@ def charts(dims: Dims) -> list[Chart]:
         raw_table("top_customers", "Top 100 clients – balance âgée, statut, limite de crédit",
                   "top_customers",
                   ["overall_rank", "customer_name", "customer_group", "collector", "balance",
-                   *buckets, "main_dunning_status", "main_blocking_cause", "blocked_amount",
+                   *buckets, "main_dunning_status_label", "main_blocking_cause_label", "blocked_amount",
                    "credit_limit", "available_credit"],
                   order_by=[("balance", False)], row_limit=100, page_length=20, search=True,
                   column_config={**money_cols("balance", bars=True),
@@ -774,8 +724,9 @@ def dashboard_metadata(dims: Dims, chart_list: list[Chart], dsets: dict[str, Dat
     for c in dims.causes:
         label_colors[sort_label(c["blocking_cause_order"], c["label_fr"])] = \
             CAUSE_COLOURS.get(c["blocking_cause"], "#999999")
-    for _code, order, fr, _en, colour in FORECAST_LINES:
-        label_colors[sort_label(order, fr)] = colour
+    for line in dims.forecast_lines:
+        label_colors[sort_label(line["forecast_line_order"], line["label_fr"])] = \
+            FORECAST_COLOURS.get(line["forecast_line"], "#999999")
     label_colors.update({"1. Règlements lettrés": "#2e8b57", "2. Règlements non lettrés": "#f0ad4e",
                          "Avoirs émis": "#8e44ad", "Recouvré cumulé": "#2e8b57",
                          "Objectif (à recouvrer)": "#3b7dd8", "Reste à recouvrer": "#d9534f",

@@ -126,6 +126,13 @@ def aged_total(expr: str):
     return expected
 
 
+def latest_snapshots(n: int) -> str:
+    """The n latest snapshot dates of the calendar (whether a mart has rows on them or not)."""
+    return (f"(select date_day from marts.dim_calendar where is_snapshot_date and date_day <= "
+            f"(select max(date_day) from marts.dim_calendar where is_as_of_date) "
+            f"order by date_day desc limit {n})")
+
+
 def latest_weeks(table: str, n: int) -> str:
     return (f"(select snapshot_date from (select distinct snapshot_date from marts.{table}) "
             f"order by snapshot_date desc limit {n})")
@@ -179,8 +186,7 @@ def outstanding_two_weeks(dim: str):
 
 
 def cash_receipts(con, flt):
-    w, params = where(flt, {"company_code": "r.company_code",
-                            "collector": "coalesce(a.collector, c.collector)",
+    w, params = where(flt, {"company_code": "r.company_code", "collector": "r.collector",
                             "customer_group": "c.customer_group"})
     out = {}
     for day, lettered, unlettered, credit_notes in rows(con, f"""
@@ -189,10 +195,7 @@ def cash_receipts(con, flt):
             from marts.fct_ar_cash_receipts_weekly as r
             left join marts.dim_customers as c
                 on r.company_code = c.company_code and r.customer_code = c.customer_code
-            left join marts.fct_ar_aged_balance_weekly as a
-                on r.snapshot_date = a.snapshot_date and r.company_code = a.company_code
-                and r.customer_code = a.customer_code
-            where r.snapshot_date in {latest_weeks('fct_ar_cash_receipts_weekly', 26)} and {w}
+            where r.snapshot_date in {latest_snapshots(26)} and {w}
             group by 1""", params):
         out[(ms(day), "1. Règlements lettrés")] = num(lettered)
         out[(ms(day), "2. Règlements non lettrés")] = num(unlettered)
@@ -238,25 +241,19 @@ def collection_daily(con, flt):
 
 
 def due_schedule(con, flt):
-    w, params = where(flt, {"company_code": "d.company_code",
-                            "collector": "coalesce(a.collector, c.collector)",
+    w, params = where(flt, {"company_code": "d.company_code", "collector": "d.collector",
                             "customer_group": "d.customer_group"})
     return [(label, num(v)) for label, v in rows(con, f"""
         select d.due_bucket_order || '. ' || d.due_bucket_label_fr, sum(d.amount)
         from marts.fct_ar_due_schedule as d
-        left join marts.fct_ar_aged_balance_weekly as a
-            on {LATEST_AGED} and d.company_code = a.company_code and d.customer_code = a.customer_code
-        left join marts.dim_customers as c
-            on d.company_code = c.company_code and d.customer_code = c.customer_code
         where {w} group by d.due_bucket_order, d.due_bucket_label_fr order by d.due_bucket_order""",
                                                 params)]
 
 
 def forecast(con, flt):
     w, params = where(flt, {"company_code": "company_code"})
-    labels = {code: assets.sort_label(order, fr) for code, order, fr, _en, _c in assets.FORECAST_LINES}
-    return {(ms(week), labels[line]): num(v) for week, line, v in rows(con, f"""
-        select expected_week_start, forecast_line, sum(expected_amount)
+    return {(ms(week), assets.sort_label(order, label)): num(v) for week, order, label, v in rows(con, f"""
+        select expected_week_start, forecast_line_order, forecast_line_label_fr, sum(expected_amount)
         from marts.fct_ar_collection_forecast where {w} group by all""", params)}
 
 
@@ -288,54 +285,28 @@ def kpi_table(con, flt):
 
 
 def top_customers(con, flt):
-    """Main status / cause: the one carrying the largest positive outstanding this week
-    (cause: other than none, else "Aucun blocage"); ties to the first in dimension order."""
+    """The mart's main status / cause (rules tested in dbt) with their FR labels."""
     buckets = [b for (b,) in rows(con, "select age_bucket from marts.dim_age_buckets order by age_bucket_order")]
     w, params = where(flt, {"company_code": "t.company_code", "collector": "t.collector",
                             "customer_group": "t.customer_group"})
     got = rows(con, f"""
-        with latest as (
-            select * from marts.fct_ar_outstanding_weekly
-            where snapshot_date = (select max(snapshot_date) from marts.fct_ar_outstanding_weekly)),
-        status as (
-            select company_code, customer_code, arg_min(label, (-amount, ord)) as label from (
-                select company_code, customer_code, s.dunning_status_order as ord, s.label_fr as label,
-                    sum(outstanding_amount) as amount
-                from latest join marts.dim_dunning_statuses as s using (dunning_status)
-                group by all having sum(outstanding_amount) > 0)
-            group by all),
-        cause as (
-            select company_code, customer_code, arg_min(label, (-amount, ord)) as label from (
-                select company_code, customer_code, b.blocking_cause_order as ord, b.label_fr as label,
-                    sum(outstanding_amount) as amount
-                from latest join marts.dim_blocking_causes as b using (blocking_cause)
-                where blocking_cause <> 'none'
-                group by all having sum(outstanding_amount) > 0)
-            group by all)
         select t.overall_rank, t.customer_name, t.customer_group, t.collector, t.balance,
-            {', '.join('t.' + b for b in buckets)}, s.label,
-            coalesce(c.label, (select label_fr from marts.dim_blocking_causes where blocking_cause = 'none')),
-            t.outstanding_cause_dispute + t.outstanding_cause_invoice_label_error
-                + t.outstanding_cause_invoice_not_received + t.outstanding_cause_order_contract_mismatch
-                + t.outstanding_cause_awaiting_credit_note + t.outstanding_cause_other,
+            {', '.join('t.' + b for b in buckets)}, s.label_fr, b.label_fr, t.blocked_amount,
             t.credit_limit, t.available_credit
         from marts.fct_ar_top_customers as t
-        left join status as s on t.company_code = s.company_code and t.customer_code = s.customer_code
-        left join cause as c on t.company_code = c.company_code and t.customer_code = c.customer_code
+        left join marts.dim_dunning_statuses as s on t.main_dunning_status = s.dunning_status
+        left join marts.dim_blocking_causes as b on t.main_blocking_cause = b.blocking_cause
         where {w} order by t.balance desc, t.company_code, t.customer_code limit 100""", params)
     return [tuple(num(v) for v in r) for r in got]
 
 
 def over_limit(con, flt):
-    w, params = where(flt, {"company_code": "e.company_code",
-                            "collector": "coalesce(a.collector, e.collector)",
+    w, params = where(flt, {"company_code": "e.company_code", "collector": "e.collector",
                             "customer_group": "e.customer_group"})
     return [tuple(num(v) for v in r) for r in rows(con, f"""
-        select e.customer_name, e.customer_group, coalesce(a.collector, e.collector), e.credit_limit,
+        select e.customer_name, e.customer_group, e.collector, e.credit_limit,
             e.insured_limit, e.balance, e.overdue_total, e.available_credit, e.utilisation
         from marts.fct_ar_credit_exposure as e
-        left join marts.fct_ar_aged_balance_weekly as a
-            on {LATEST_AGED} and e.company_code = a.company_code and e.customer_code = a.customer_code
         where e.is_over_limit and {w}
         order by e.available_credit, e.company_code, e.customer_code""", params)]
 
