@@ -21,6 +21,8 @@ sys.path.insert(0, str(project_dir() / "dashboard"))
 import assets  # noqa: E402
 
 MARTS = {p.stem for p in (project_dir() / "models" / "marts").rglob("*.sql")}
+# the marts of the issues under way: a dataset on one is left out until the mart is built
+COMING = {need.partition(".")[0] for d in assets.datasets(assets.Dims([], [], [])).values() for need in d.needs}
 DIMS = assets.Dims(
     buckets=[{"age_bucket": "not_due", "age_bucket_order": 1, "label_fr": "Non échu",
               "label_en": "Not due", "colour_hex": "#000000"}],
@@ -52,14 +54,17 @@ def relations(sql: str) -> list[str]:
 @pytest.mark.parametrize("key", sorted(DATASETS))
 def test_dataset_reads_only_marts(key):
     ds = DATASETS[key]
+    marts = MARTS | {t for t in COMING if t.startswith(("fct_ar_", "dim_"))}
     if ds.sql is None:
-        assert ds.table_name in MARTS, f"{key}: marts.{ds.table_name} is not a mart of models/marts"
+        assert ds.table_name in marts, f"{key}: marts.{ds.table_name} is not a mart"
         return
     found = relations(ds.sql)
     assert found, f"{key}: no relation found in its SQL"
     for name in found:
         schema, _, table = name.rpartition(".")
-        assert schema == "marts" and table in MARTS, f"{key} reads {name}, not a mart"
+        assert schema == "marts" and table in marts, f"{key} reads {name}, not a mart"
+        assert table in MARTS or table in {n.partition(".")[0] for n in ds.needs}, \
+            f"{key} reads {name} (not built yet) without declaring it in `needs`"
 
 
 @pytest.mark.parametrize("key", sorted(k for k, d in DATASETS.items() if d.sql))
