@@ -1014,7 +1014,7 @@ def conformite_charts(dims: Dims) -> list[Chart]:
                   [metric("Solde", "SUM(balance)"), metric("Couvert par l'assureur", "SUM(covered_balance)"),
                    metric("Non assuré", "SUM(uninsured_exposure)"), metric("En litige", "SUM(disputed_amount)")],
                   sort_metric=metric("Solde", "SUM(balance)"), sort_desc=True, row_limit=50,
-                  adhoc=[sql_filter("balance > 0")],
+                  adhoc=[sql_filter("balance > 0")], filters=no_collector,
                   column_config={**money_cols("Solde", "En litige"),
                                  **money_cols("Couvert par l'assureur", "Non assuré", bars=True)},
                   description="The 50 largest positive balances as of the as-of date with the part "
