@@ -829,8 +829,8 @@ def roll_forward_pairs(dims: Dims) -> list[tuple[str, str]]:
 def recouvrement_charts(dims: Dims) -> list[Chart]:
     collector_filters = ("company_code", "collector")
     rated = ("company_code", "customer_group")
-    to_buckets = ["new", *[b["age_bucket"] for b in dims.buckets if b["age_bucket"] != "unapplied"],
-                  "settled"]
+    to_buckets = [*[b["age_bucket"] for b in dims.buckets if b["age_bucket"] != "unapplied"],
+                  "settled"]  # nothing goes to `new`
     pairs = roll_forward_pairs(dims)
     roll_forward = ("SUM(CASE " + " ".join(
         f"WHEN from_bucket = {sql_str(a)} AND to_bucket = {sql_str(b)} THEN amount" for a, b in pairs)

@@ -372,7 +372,7 @@ ROLLS = """marts.fct_ar_roll_rates_weekly as r
 
 def roll_rate_matrix(con, flt):
     dims = assets.read_dims(con)
-    to_buckets = ["new", *[b["age_bucket"] for b in dims.buckets if b["age_bucket"] != "unapplied"],
+    to_buckets = [*[b["age_bucket"] for b in dims.buckets if b["age_bucket"] != "unapplied"],
                   "settled"]
     w, params = where(flt, {"company_code": "r.company_code"})
     shares = ", ".join(f"sum(case when r.to_bucket = '{b}' then r.amount else 0 end) / "
