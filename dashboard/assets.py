@@ -925,10 +925,13 @@ inner join marts.dim_calendar as cal
     on s.fiscal_year_end = cal.date_day
 where cal.fiscal_year_end_rank_from_latest = 1""",
             verbose={"table_code": "Tableau", "lateness_band": "Tranche de retard",
+                     "table_label_fr": "Tableau", "lateness_band_label_fr": "Tranche de retard",
                      "invoice_count": "Nombre de factures", "amount": "Montant TTC",
                      "pct_of_revenue": "% du CA", "pct_of_invoice_count": "% du nombre",
                      "pct_of_invoice_amount": "% du montant", "fiscal_year_end": "Clôture"},
-            needs=("fct_ar_statutory_payment_delays",),
+            needs=("fct_ar_statutory_payment_delays.table_label_fr",
+                   "fct_ar_statutory_payment_delays.lateness_band_order",
+                   "fct_ar_statutory_payment_delays.lateness_band_label_fr"),
         ),
         Dataset(
             key="late_payment_claims",
@@ -976,9 +979,10 @@ def conformite_charts(dims: Dims) -> list[Chart]:
     charts_ = [
         raw_table("statutory_delays", "Tableau des délais de paiement (art. D441-6) – dernier exercice clos",
                   "statutory_delays",
-                  ["fiscal_year_end", "company_code", "table_code", "lateness_band", "invoice_count",
-                   "amount", "pct_of_revenue", "pct_of_invoice_count", "pct_of_invoice_amount"],
-                  order_by=[("company_code", True), ("table_code", True), ("lateness_band", True)],
+                  ["fiscal_year_end", "company_code", "table_label_fr", "lateness_band_label_fr",
+                   "invoice_count", "amount", "pct_of_revenue", "pct_of_invoice_count",
+                   "pct_of_invoice_amount"],
+                  order_by=[("company_code", True), ("table_code", True), ("lateness_band_order", True)],
                   filters=NO_FILTER_BUT_COMPANY,
                   column_config={**money_cols("amount"),
                                  **{c: {"d3NumberFormat": PCT} for c in

@@ -419,12 +419,12 @@ WITH_CUSTOMER = """left join marts.dim_customers as c
 def statutory_delays(con, flt):
     w, params = where(flt, {"company_code": "t.company_code"})
     return [tuple(num(v) for v in r) for r in rows(con, f"""
-        select t.fiscal_year_end, t.company_code, t.table_code, t.lateness_band, t.invoice_count,
-            t.amount, t.pct_of_revenue, t.pct_of_invoice_count, t.pct_of_invoice_amount
+        select t.fiscal_year_end, t.company_code, t.table_label_fr, t.lateness_band_label_fr,
+            t.invoice_count, t.amount, t.pct_of_revenue, t.pct_of_invoice_count, t.pct_of_invoice_amount
         from marts.fct_ar_statutory_payment_delays as t
         join marts.dim_calendar as cal on t.fiscal_year_end = cal.date_day
         where cal.fiscal_year_end_rank_from_latest = 1 and {w}
-        order by t.company_code, t.table_code, t.lateness_band""", params)]
+        order by t.company_code, t.table_code, t.lateness_band_order""", params)]
 
 
 def claims_by_customer(con, flt):
@@ -512,8 +512,7 @@ EXPECTED = {
 # key -> (index of the sort column, descending)
 UNORDERED_TIES = {"top_customers": (4, True), "over_limit": (7, False), "worklist": (0, False),
                   "claims_by_customer": (4, True), "terms_beyond_legal_max": (4, True),
-                  "insured_exposure": (1, True), "insurer_watchlist": (6, False),
-                  "statutory_delays": (1, False)}
+                  "insured_exposure": (1, True), "insurer_watchlist": (6, False)}
 
 
 # ---- fixtures ---------------------------------------------------------------------------------
