@@ -45,6 +45,19 @@ class Dims:
     buckets: list[dict]   # age_bucket, age_bucket_order, label_fr, label_en, colour_hex
     statuses: list[dict]  # dunning_status, dunning_status_order, label_fr, label_en
     causes: list[dict]    # blocking_cause, blocking_cause_order, label_fr, label_en
+    forecast_lines: list[dict] = field(default_factory=list)  # forecast_line, order, label_fr
+    # every mart and its columns: the datasets of marts not built yet (other issues) are left out
+    columns: dict[str, set[str]] | None = None
+
+    def has(self, *needs: str) -> bool:
+        """Each need is "mart" or "mart.column"; True when all exist (always, when unknown)."""
+        if self.columns is None:
+            return True
+        for need in needs:
+            table, _, column = need.partition(".")
+            if table not in self.columns or (column and column not in self.columns[table]):
+                return False
+        return True
 
 
 def read_dims(con) -> Dims:
@@ -59,7 +72,19 @@ def read_dims(con) -> Dims:
                       "from marts.dim_dunning_statuses order by dunning_status_order"),
         causes=rows("select blocking_cause, blocking_cause_order, label_fr, label_en "
                     "from marts.dim_blocking_causes order by blocking_cause_order"),
+        forecast_lines=rows("select distinct forecast_line, forecast_line_order, "
+                            "forecast_line_label_fr as label_fr from marts.fct_ar_collection_forecast "
+                            "order by forecast_line_order"),
+        columns=columns_of(rows("select table_name, column_name from information_schema.columns "
+                                "where table_schema = 'marts'")),
     )
+
+
+def columns_of(rows: list[dict]) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {}
+    for r in rows:
+        out.setdefault(r["table_name"], set()).add(r["column_name"])
+    return out
 
 
 def sql_str(text: str) -> str:
@@ -81,11 +106,7 @@ CAUSE_COLOURS = {
     "invoice_not_received": "#e8743b", "order_contract_mismatch": "#8e44ad",
     "awaiting_credit_note": "#3b7dd8", "other": "#7f8c8d",
 }
-FORECAST_LINES = [  # code, order, FR label, EN label, colour
-    ("promised", 1, "Paiements promis", "Promised payments", "#17a2b8"),
-    ("behaviour", 2, "Selon les habitudes de paiement", "From payment behaviour", "#3b7dd8"),
-    ("uncertain", 3, "Incertain (bloqué)", "Uncertain (blocked)", "#d9534f"),
-]
+FORECAST_COLOURS = {"promised": "#17a2b8", "behaviour": "#3b7dd8", "uncertain": "#d9534f"}
 
 
 # --------------------------------------------------------------------------------------------
@@ -100,6 +121,7 @@ class Dataset:
     sql: str | None = None          # None: the physical table marts.<table_name>
     main_dttm_col: str | None = None
     verbose: dict[str, str] = field(default_factory=dict)  # column -> French name
+    needs: tuple[str, ...] = ()     # marts / "mart.column" it reads (left out while missing)
 
     @property
     def uuid(self) -> str:
@@ -109,11 +131,6 @@ class Dataset:
     def relation(self) -> str:
         return f"({self.sql})" if self.sql else f"marts.{self.table_name}"
 
-
-LAST_26_SNAPSHOTS = """(
-    select snapshot_date, row_number() over (order by snapshot_date desc) as week_rank
-    from (select distinct snapshot_date from marts.{table})
-) as weeks"""
 
 COMMON_VERBOSE = {
     "company_code": "Société",
@@ -127,28 +144,29 @@ COMMON_VERBOSE = {
 
 
 def datasets(dims: Dims) -> dict[str, Dataset]:
+    """Every dataset is a plain select over marts and dimensions (joins, filters, a sortable
+    label): no business rule, and SQL that runs alike on DuckDB and PostgreSQL (tested by
+    tests/engines/test_dashboard_datasets.py and tests/python/test_dashboard_sql.py)."""
     bucket_cols = {b["age_bucket"]: b["label_fr"] for b in dims.buckets}
-    none_cause = next(c["label_fr"] for c in dims.causes if c["blocking_cause"] == "none")
-    forecast_case = " ".join(f"when {sql_str(code)} then {sql_str(sort_label(order, fr))}"
-                             for code, order, fr, _en, _c in FORECAST_LINES)
     items = [
         Dataset(
             key="outstanding_26w",
             table_name="ds_outstanding_26_weeks",
             description=(
-                "fct_ar_outstanding_weekly over the 26 latest snapshot dates, with week_rank "
-                "(1 = latest snapshot, 2 = the one before) and sortable FR labels "
-                "('<order>. <label>') of the age bucket, dunning status and blocking cause."),
-            sql=f"""select
+                "fct_ar_outstanding_weekly over the 26 latest snapshot dates "
+                "(dim_calendar.snapshot_rank_from_latest <= 26, as week_rank: 1 = latest "
+                "snapshot, 2 = the one before) and sortable FR labels ('<order>. <label>') of the "
+                "age bucket, dunning status and blocking cause."),
+            sql="""select
     o.*,
-    weeks.week_rank,
+    cal.snapshot_rank_from_latest as week_rank,
     o.age_bucket_order || '. ' || o.age_bucket_label_fr as age_bucket_label,
     o.dunning_status_order || '. ' || o.dunning_status_label_fr as dunning_status_label,
     o.blocking_cause_order || '. ' || o.blocking_cause_label_fr as blocking_cause_label
 from marts.fct_ar_outstanding_weekly as o
-inner join {LAST_26_SNAPSHOTS.format(table='fct_ar_outstanding_weekly')}
-    on o.snapshot_date = weeks.snapshot_date
-where weeks.week_rank <= 26""",
+inner join marts.dim_calendar as cal
+    on o.snapshot_date = cal.date_day
+where cal.snapshot_rank_from_latest <= 26""",
             main_dttm_col="snapshot_date",
             verbose={"age_bucket_label": "Tranche d'âge", "dunning_status_label": "Statut de relance",
                      "blocking_cause_label": "Cause de blocage", "week_rank": "Rang de la semaine",
@@ -166,23 +184,20 @@ where weeks.week_rank <= 26""",
             key="cash_receipts_26w",
             table_name="ds_cash_receipts_26_weeks",
             description=(
-                "fct_ar_cash_receipts_weekly over the 26 latest weeks, with the customer's group "
-                "(dim_customers) and collector: the one chasing the customer at that snapshot "
-                "(fct_ar_aged_balance_weekly), else the customer master's."),
-            sql=f"""select
+                "fct_ar_cash_receipts_weekly over the 26 latest snapshot dates "
+                "(dim_calendar.snapshot_rank_from_latest <= 26), with the customer's name and "
+                "group (dim_customers); the collector is the mart's (responsible for the customer "
+                "at that snapshot)."),
+            sql="""select
     r.*,
     c.customer_name,
-    c.customer_group,
-    coalesce(a.collector, c.collector) as collector
+    c.customer_group
 from marts.fct_ar_cash_receipts_weekly as r
-inner join {LAST_26_SNAPSHOTS.format(table='fct_ar_cash_receipts_weekly')}
-    on r.snapshot_date = weeks.snapshot_date
+inner join marts.dim_calendar as cal
+    on r.snapshot_date = cal.date_day
 left join marts.dim_customers as c
     on r.company_code = c.company_code and r.customer_code = c.customer_code
-left join marts.fct_ar_aged_balance_weekly as a
-    on r.snapshot_date = a.snapshot_date and r.company_code = a.company_code
-    and r.customer_code = a.customer_code
-where weeks.week_rank <= 26""",
+where cal.snapshot_rank_from_latest <= 26""",
             main_dttm_col="snapshot_date",
             verbose={"payments_lettered": "Règlements lettrés",
                      "payments_unlettered": "Règlements non lettrés",
@@ -193,57 +208,22 @@ where weeks.week_rank <= 26""",
             key="top_customers",
             table_name="ds_top_customers",
             description=(
-                "fct_ar_top_customers with each customer's main dunning status (the status "
-                "carrying the largest positive outstanding this week) and main blocking cause "
-                "(the cause other than none carrying the largest positive outstanding, else "
-                "none), from fct_ar_outstanding_weekly at the latest snapshot."),
-            sql=f"""with latest as (
-    select
-        company_code, customer_code,
-        dunning_status_order, dunning_status_label_fr,
-        blocking_cause, blocking_cause_order, blocking_cause_label_fr,
-        outstanding_amount
-    from marts.fct_ar_outstanding_weekly
-    where is_latest
-),
-by_status as (
-    select company_code, customer_code, dunning_status_order,
-        any_value(dunning_status_label_fr) as label, sum(outstanding_amount) as amount
-    from latest group by all
-),
-main_status as (
-    select company_code, customer_code, label as main_dunning_status
-    from by_status
-    where amount > 0
-    qualify row_number() over (partition by company_code, customer_code
-                               order by amount desc, dunning_status_order) = 1
-),
-by_cause as (
-    select company_code, customer_code, blocking_cause_order,
-        any_value(blocking_cause_label_fr) as label, sum(outstanding_amount) as amount
-    from latest where blocking_cause <> 'none' group by all
-),
-main_cause as (
-    select company_code, customer_code, label as main_blocking_cause
-    from by_cause
-    where amount > 0
-    qualify row_number() over (partition by company_code, customer_code
-                               order by amount desc, blocking_cause_order) = 1
-)
-select
+                "fct_ar_top_customers with the FR labels of its main dunning status and main "
+                "blocking cause (dim_dunning_statuses, dim_blocking_causes); the rules (largest "
+                "positive open amount, ties in dimension order; blocked amount) are the mart's."),
+            sql="""select
     t.*,
-    s.main_dunning_status,
-    coalesce(c.main_blocking_cause, {sql_str(none_cause)}) as main_blocking_cause,
-    t.balance - t.outstanding_cause_none as blocked_amount
+    s.label_fr as main_dunning_status_label,
+    b.label_fr as main_blocking_cause_label
 from marts.fct_ar_top_customers as t
-left join main_status as s
-    on t.company_code = s.company_code and t.customer_code = s.customer_code
-left join main_cause as c
-    on t.company_code = c.company_code and t.customer_code = c.customer_code""",
+left join marts.dim_dunning_statuses as s
+    on t.main_dunning_status = s.dunning_status
+left join marts.dim_blocking_causes as b
+    on t.main_blocking_cause = b.blocking_cause""",
             verbose={**bucket_cols, "rank": "Rang (société)", "overall_rank": "Rang",
                      "balance": "Solde", "overdue_total": "Total échu",
-                     "main_dunning_status": "Statut de relance principal",
-                     "main_blocking_cause": "Cause de blocage principale",
+                     "main_dunning_status_label": "Statut de relance principal",
+                     "main_blocking_cause_label": "Cause de blocage principale",
                      "blocked_amount": "Montant bloqué", "credit_limit": "Limite de crédit",
                      "available_credit": "Encours disponible", "utilisation": "Utilisation"},
         ),
@@ -258,10 +238,13 @@ left join main_cause as c
         Dataset(
             key="collection_daily_month",
             table_name="ds_collection_daily_this_month",
-            description="fct_ar_collection_daily for the latest (current) month.",
+            description=("fct_ar_collection_daily for the as-of month "
+                         "(dim_calendar.months_before_as_of = 0)."),
             sql="""select d.*
 from marts.fct_ar_collection_daily as d
-where d.month_start_date = (select max(month_start_date) from marts.fct_ar_collection_daily)""",
+inner join marts.dim_calendar as cal
+    on d.month_start_date = cal.date_day
+where cal.months_before_as_of = 0""",
             main_dttm_col="date_day",
             verbose={"date_day": "Jour", "amount_to_collect": "À recouvrer",
                      "amount_collected_to_date": "Recouvré à date",
@@ -271,29 +254,25 @@ where d.month_start_date = (select max(month_start_date) from marts.fct_ar_colle
             key="due_schedule",
             table_name="ds_due_schedule",
             description=(
-                "fct_ar_due_schedule with a sortable FR label of the due bucket and the collector "
-                "chasing the customer now (latest fct_ar_aged_balance_weekly row, else the "
-                "customer master's)."),
+                "fct_ar_due_schedule with a sortable FR label of the due bucket; the collector is "
+                "the mart's (responsible for the customer as of the as-of date)."),
             sql="""select
     d.*,
-    d.due_bucket_order || '. ' || d.due_bucket_label_fr as due_bucket_label,
-    coalesce(a.collector, c.collector) as collector
-from marts.fct_ar_due_schedule as d
-left join marts.fct_ar_aged_balance_weekly as a
-    on a.is_latest and d.company_code = a.company_code and d.customer_code = a.customer_code
-left join marts.dim_customers as c
-    on d.company_code = c.company_code and d.customer_code = c.customer_code""",
+    d.due_bucket_order || '. ' || d.due_bucket_label_fr as due_bucket_label
+from marts.fct_ar_due_schedule as d""",
             verbose={"due_bucket_label": "Échéance", "amount": "Montant"},
         ),
         Dataset(
             key="kpis_13m",
             table_name="ds_kpis_13_months",
-            description=("fct_ar_kpis_monthly over the 13 latest months (the current one, "
-                         "measured up to the as-of date, and the twelve before)."),
+            description=("fct_ar_kpis_monthly over the 13 latest months (the as-of month, "
+                         "measured up to the as-of date, and the twelve before: "
+                         "dim_calendar.months_before_as_of from 0 to 12)."),
             sql="""select k.*
 from marts.fct_ar_kpis_monthly as k
-where k.month_start_date > (select max(month_start_date) from marts.fct_ar_kpis_monthly)
-    - interval 13 month""",
+inner join marts.dim_calendar as cal
+    on k.month_start_date = cal.date_day
+where cal.months_before_as_of between 0 and 12""",
             main_dttm_col="month_end_date",
             verbose={"month_end_date": "Fin de mois", "ar_balance": "Encours",
                      "net_credit_sales": "Ventes à crédit nettes",
@@ -303,16 +282,9 @@ where k.month_start_date > (select max(month_start_date) from marts.fct_ar_kpis_
         ),
         Dataset(
             key="credit_exposure",
-            table_name="ds_credit_exposure",
-            description=(
-                "fct_ar_credit_exposure with the collector chasing the customer now (latest "
-                "fct_ar_aged_balance_weekly row), else the mart's (customer master)."),
-            sql="""select
-    e.* exclude (collector),
-    coalesce(a.collector, e.collector) as collector
-from marts.fct_ar_credit_exposure as e
-left join marts.fct_ar_aged_balance_weekly as a
-    on a.is_latest and e.company_code = a.company_code and e.customer_code = a.customer_code""",
+            table_name="fct_ar_credit_exposure",
+            description=("The credit exposure per customer as of the as-of date (mart, physical "
+                         "table); its collector is the one responsible for the customer then."),
             verbose={"credit_limit": "Limite de crédit", "insured_limit": "Limite assurée",
                      "balance": "Solde", "overdue_total": "Total échu",
                      "available_credit": "Encours disponible", "utilisation": "Utilisation",
@@ -321,17 +293,19 @@ left join marts.fct_ar_aged_balance_weekly as a
         Dataset(
             key="collection_forecast",
             table_name="ds_collection_forecast",
-            description="fct_ar_collection_forecast with sortable FR labels of the forecast lines.",
-            sql=f"""select
+            description="fct_ar_collection_forecast with a sortable FR label of the forecast line.",
+            sql="""select
     f.*,
-    case f.forecast_line {forecast_case} end as forecast_line_label
+    f.forecast_line_order || '. ' || f.forecast_line_label_fr as forecast_line_label
 from marts.fct_ar_collection_forecast as f""",
             main_dttm_col="expected_week_start",
             verbose={"expected_week_start": "Semaine", "forecast_line_label": "Ligne de prévision",
                      "expected_amount": "Montant attendu"},
         ),
+        *recouvrement_datasets(),
+        *conformite_datasets(),
     ]
-    return {d.key: d for d in items}
+    return {d.key: d for d in items if dims.has(*d.needs)}
 
 
 # --------------------------------------------------------------------------------------------
@@ -364,6 +338,7 @@ class Chart:
     params: dict
     # which native filters apply (the dataset has the column)
     filters: tuple[str, ...] = ("company_code", "collector", "customer_group")
+    board: str = "encours"  # the dashboard it is on (BOARDS)
 
     @property
     def uuid(self) -> str:
@@ -460,8 +435,20 @@ def mixed_bars_line(key, title, dataset, x_axis, bar_metrics, line_metrics, desc
     return c
 
 
+def mixed_grouped_bars_line(key, title, dataset, x_axis, bar_metrics, bar_groupby, line_metrics,
+                            description, *, fmt=EUR, line_fmt=DAYS, x_format="%d/%m/%y",
+                            filters=None):
+    """Stacked bars split by `bar_groupby` (query A) and lines on a right-hand axis (query B)."""
+    c = mixed_bars_line(key, title, dataset, x_axis, bar_metrics, line_metrics, description,
+                        fmt=fmt, x_format=x_format, filters=filters)
+    c.params.update({"groupby": list(bar_groupby), "yAxisIndexB": 1,
+                     "y_axis_format_secondary": line_fmt})
+    return c
+
+
 def agg_table(key, title, dataset, groupby, metrics, description, *, sort_metric, sort_desc,
-              adhoc=(), column_config=None, totals=True, filters=None, row_limit=1000):
+              adhoc=(), column_config=None, totals=True, filters=None, row_limit=1000,
+              conditional=()):
     params = {
         "query_mode": "aggregate", "groupby": list(groupby), "metrics": list(metrics),
         "all_columns": [], "percent_metrics": [], "adhoc_filters": list(adhoc),
@@ -470,7 +457,7 @@ def agg_table(key, title, dataset, groupby, metrics, description, *, sort_metric
         "show_totals": totals, "table_timestamp_format": "%d/%m/%Y", "page_length": 0,
         "include_search": False, "show_cell_bars": False, "color_pn": True,
         "allow_rearrange_columns": False, "allow_render_html": False,
-        "column_config": column_config or {}, "conditional_formatting": [],
+        "column_config": column_config or {}, "conditional_formatting": list(conditional),
         "extra_form_data": {},
     }
     c = Chart(key, title, dataset, "table", description, params)
@@ -523,8 +510,14 @@ LAST_TWO_WEEKS = sql_filter("week_rank <= 2")
 
 
 def charts(dims: Dims) -> list[Chart]:
+    """Every chart of every dashboard whose dataset exists in the warehouse."""
+    available = datasets(dims)
+    every = [*encours_charts(dims), *recouvrement_charts(dims), *conformite_charts(dims)]
+    return [c for c in every if c.dataset in available]
+
+
+def encours_charts(dims: Dims) -> list[Chart]:
     buckets = [b["age_bucket"] for b in dims.buckets]
-    overdue_buckets = [b for b in buckets if b not in ("not_due", "unapplied")]
     latest = eq_filter("is_latest", True)
     this_month = eq_filter("is_complete", False)
     return [
@@ -697,7 +690,7 @@ def charts(dims: Dims) -> list[Chart]:
         raw_table("top_customers", "Top 100 clients – balance âgée, statut, limite de crédit",
                   "top_customers",
                   ["overall_rank", "customer_name", "customer_group", "collector", "balance",
-                   *buckets, "main_dunning_status", "main_blocking_cause", "blocked_amount",
+                   *buckets, "main_dunning_status_label", "main_blocking_cause_label", "blocked_amount",
                    "credit_limit", "available_credit"],
                   order_by=[("balance", False)], row_limit=100, page_length=20, search=True,
                   column_config={**money_cols("balance", bars=True),
@@ -720,6 +713,336 @@ def charts(dims: Dims) -> list[Chart]:
                   description="Customers whose balance exceeds their credit limit, most over "
                               "first (fct_ar_credit_exposure.is_over_limit)."),
     ]
+
+
+# --------------------------------------------------------------------------------------------
+# "Recouvrement": what the credit team works on each week (DEFINITIONS §10–§15 marts)
+# --------------------------------------------------------------------------------------------
+
+def recouvrement_datasets() -> list[Dataset]:
+    return [
+        Dataset(
+            key="worklist",
+            table_name="ds_collection_worklist",
+            description=(
+                "fct_ar_collection_worklist (one row per document with an open overdue amount as "
+                "of the as-of date, its priority and rank per collector) with the customer's name "
+                "and group (dim_customers) and the FR labels of its status and cause."),
+            sql="""select
+    w.*,
+    c.customer_name,
+    c.customer_group,
+    s.label_fr as dunning_status_label,
+    b.label_fr as blocking_cause_label
+from marts.fct_ar_collection_worklist as w
+left join marts.dim_customers as c
+    on w.company_code = c.company_code and w.customer_code = c.customer_code
+left join marts.dim_dunning_statuses as s
+    on w.dunning_status = s.dunning_status
+left join marts.dim_blocking_causes as b
+    on w.blocking_cause = b.blocking_cause""",
+            verbose={"priority": "Priorité", "priority_rank": "Rang", "document_number": "Document",
+                     "open_overdue_amount": "Échu ouvert", "days_past_due": "Jours de retard",
+                     "dunning_status_label": "Statut de relance", "dunning_level": "Niveau",
+                     "blocking_cause_label": "Cause de blocage", "promised_date": "Date promise",
+                     "latest_promise_outcome": "Dernière promesse", "insurer_status": "Assureur",
+                     "insurer_deadline": "Échéance assureur", "last_action_date": "Dernière action",
+                     "last_action_type": "Type d'action"},
+            needs=("fct_ar_collection_worklist",),
+        ),
+        Dataset(
+            key="promises_monthly",
+            table_name="fct_ar_promises_monthly",
+            description="Promises to pay per month of the promised date, company and collector (mart).",
+            main_dttm_col="month_start_date",
+            verbose={"promise_count": "Promesses", "kept_count": "Tenues",
+                     "partially_kept_count": "Partiellement tenues", "broken_count": "Non tenues",
+                     "pending_count": "En attente", "promise_kept_rate": "Taux de promesses tenues"},
+            needs=("fct_ar_promises_monthly",),
+        ),
+        Dataset(
+            key="blocking_monthly",
+            table_name="ds_blocking_monthly",
+            description=("fct_ar_blocking_monthly (blocking episodes per month, company and cause) "
+                         "with a sortable FR label of the cause (dim_blocking_causes)."),
+            sql="""select
+    m.*,
+    b.blocking_cause_order || '. ' || b.label_fr as blocking_cause_label
+from marts.fct_ar_blocking_monthly as m
+inner join marts.dim_blocking_causes as b
+    on m.blocking_cause = b.blocking_cause""",
+            main_dttm_col="month_start_date",
+            verbose={"blocking_cause_label": "Cause de blocage",
+                     "blocked_amount_at_end": "Montant bloqué en fin de mois",
+                     "avg_resolution_days": "Délai moyen de résolution (jours)"},
+            needs=("fct_ar_blocking_monthly",),
+        ),
+        Dataset(
+            key="roll_rates",
+            table_name="ds_roll_rates",
+            description=(
+                "fct_ar_roll_rates_weekly with the rank of its snapshot counted back from the "
+                "latest weekly snapshot (dim_calendar.weekly_snapshot_rank_from_latest, 1 = the "
+                "latest week) and sortable bucket labels ('<order>. <bucket>')."),
+            sql="""select
+    r.*,
+    cal.weekly_snapshot_rank_from_latest as week_rank,
+    r.from_bucket_order || '. ' || r.from_bucket as from_bucket_label,
+    r.to_bucket_order || '. ' || r.to_bucket as to_bucket_label
+from marts.fct_ar_roll_rates_weekly as r
+inner join marts.dim_calendar as cal
+    on r.snapshot_date = cal.date_day""",
+            main_dttm_col="snapshot_date",
+            verbose={"from_bucket_label": "Tranche de départ", "to_bucket_label": "Tranche d'arrivée",
+                     "amount": "Montant", "roll_rate": "Taux de migration"},
+            needs=("fct_ar_roll_rates_weekly",),
+        ),
+        Dataset(
+            key="payment_ratings",
+            table_name="ds_payment_ratings",
+            description=(
+                "fct_ar_payment_behaviour_monthly for the as-of month "
+                "(dim_calendar.months_before_as_of = 0: each customer's rating as of the as-of "
+                "date), with the customer's name and group (dim_customers)."),
+            sql="""select
+    p.*,
+    c.customer_name,
+    c.customer_group
+from marts.fct_ar_payment_behaviour_monthly as p
+inner join marts.dim_calendar as cal
+    on p.month_end_date = cal.date_day
+left join marts.dim_customers as c
+    on p.company_code = c.company_code and p.customer_code = c.customer_code
+where cal.months_before_as_of = 0""",
+            verbose={"payment_rating": "Note de paiement", "weighted_days_late": "Retard moyen pondéré"},
+            needs=("fct_ar_payment_behaviour_monthly",),
+        ),
+    ]
+
+
+def roll_forward_pairs(dims: Dims) -> list[tuple[str, str]]:
+    """(bucket, the next older bucket) for every ageing bucket but the oldest."""
+    ageing = [b["age_bucket"] for b in dims.buckets if b["age_bucket"] != "unapplied"]
+    return list(zip(ageing, ageing[1:]))
+
+
+def recouvrement_charts(dims: Dims) -> list[Chart]:
+    collector_filters = ("company_code", "collector")
+    rated = ("company_code", "customer_group")
+    to_buckets = [*[b["age_bucket"] for b in dims.buckets if b["age_bucket"] != "unapplied"],
+                  "settled"]  # nothing goes to `new`
+    pairs = roll_forward_pairs(dims)
+    roll_forward = ("SUM(CASE " + " ".join(
+        f"WHEN from_bucket = {sql_str(a)} AND to_bucket = {sql_str(b)} THEN amount" for a, b in pairs)
+        + " ELSE 0 END) / NULLIF(SUM(amount), 0)")
+    charts_ = [
+        raw_table("worklist", "Liste de travail par chargé de recouvrement", "worklist",
+                  ["collector", "priority_rank", "priority", "customer_name", "document_number",
+                   "open_overdue_amount", "days_past_due", "dunning_status_label", "dunning_level",
+                   "blocking_cause_label", "promised_date", "latest_promise_outcome",
+                   "insurer_status", "insurer_deadline", "last_action_date", "last_action_type"],
+                  order_by=[("collector", True), ("priority_rank", True)], page_length=25,
+                  search=True, row_limit=5000,
+                  column_config=money_cols("open_overdue_amount", bars=True),
+                  description="Every document with an open overdue amount as of the as-of date, "
+                              "per collector in priority order (fct_ar_collection_worklist: "
+                              "priority P1–P4 and rank within the collector, DEFINITIONS §15); "
+                              "filter on one collector to get their list."),
+        timeseries_line("promise_kept_rate", "Taux de promesses tenues par mois et chargé",
+                        "promises_monthly", "month_start_date",
+                        [metric("Taux de promesses tenues",
+                                "SUM(kept_count) / NULLIF(SUM(kept_count) + "
+                                "SUM(partially_kept_count) + SUM(broken_count), 0)")],
+                        groupby=["collector"], fmt=PCT, x_format="%m/%Y",
+                        filters=collector_filters,
+                        description="Share of the evaluated promises kept, per month of the "
+                                    "promised date and collector: kept / (kept + partially kept "
+                                    "+ broken), by count (fct_ar_promises_monthly; the mart's "
+                                    "promise_kept_rate when one row is shown)."),
+        mixed_grouped_bars_line(
+            "blocked_by_cause_monthly", "Montant bloqué par cause et délai moyen de résolution",
+            "blocking_monthly", "month_start_date",
+            [metric("Montant bloqué", "SUM(blocked_amount_at_end)")], ["blocking_cause_label"],
+            [metric("Délai moyen de résolution (jours)",
+                    "SUM(avg_resolution_days * episodes_resolved) / NULLIF(SUM(episodes_resolved), 0)")],
+            filters=NO_FILTER_BUT_COMPANY, x_format="%m/%Y",
+            description="Bars: the open debit amount of the documents blocked at each month's end, "
+                        "by cause (fct_ar_blocking_monthly.blocked_amount_at_end). Line (right "
+                        "axis): the average resolution days of the episodes resolved in the "
+                        "month, weighted by their number across companies."),
+        agg_table("roll_rate_matrix", "Matrice de migration entre tranches – dernière semaine",
+                  "roll_rates", ["from_bucket_label"],
+                  [metric(f"→ {b}", f"SUM(CASE WHEN to_bucket = {sql_str(b)} THEN amount ELSE 0 END)"
+                                    " / NULLIF(SUM(amount), 0)") for b in to_buckets],
+                  sort_metric=metric("Ordre", "MIN(from_bucket_order)"), sort_desc=False,
+                  adhoc=[eq_filter("week_rank", 1)], totals=False, filters=NO_FILTER_BUT_COMPANY,
+                  column_config={f"→ {b}": {"d3NumberFormat": PCT} for b in to_buckets},
+                  conditional=[{"column": f"→ {b}", "colorScheme": "#d9534f", "operator": "None"}
+                               for b in to_buckets],
+                  description="Where the open debit amount of each bucket at the previous weekly "
+                              "snapshot went by the latest one (rows: from, columns: to; `new` = "
+                              "posted in the week, `settled` = paid), as a share of the row: "
+                              "SUM(amount) / SUM(amount of the row) = the mart's roll_rate "
+                              "across companies (fct_ar_roll_rates_weekly, heat-map colours)."),
+        timeseries_line("roll_forward_trend", "Taux de passage à la tranche suivante – 26 semaines",
+                        "roll_rates", "snapshot_date", [metric("Taux de passage", roll_forward)],
+                        groupby=["from_bucket_label"], fmt=PCT,
+                        adhoc=[sql_filter("week_rank <= 26"),
+                               sql_filter("from_bucket IN (" + ", ".join(sql_str(a) for a, _ in pairs) + ")")],
+                        filters=NO_FILTER_BUT_COMPANY,
+                        description="For each bucket, the share of its open debit amount that "
+                                    "moved to the next older bucket over each of the 26 latest "
+                                    "weeks (fct_ar_roll_rates_weekly: amount of the from → next "
+                                    "cell / amount of the from row)."),
+        timeseries_bar("payment_ratings", "Répartition des clients par note de paiement",
+                       "payment_ratings", "payment_rating",
+                       [metric("Clients", "COUNT(*)")], stack=False, categorical=True,
+                       x_sort="payment_rating", show_value=True, fmt=COUNT, filters=rated,
+                       description="Customers by payment rating as of the as-of date (A ≤ 5 "
+                                   "days late on average, B ≤ 15, C ≤ 30, D above, unrated "
+                                   "without settled items in the window; "
+                                   "fct_ar_payment_behaviour_monthly, as-of month)."),
+    ]
+    for c in charts_:
+        c.board = "recouvrement"
+    return charts_
+
+
+# --------------------------------------------------------------------------------------------
+# "Conformité & assurance-crédit": D441-6, late-payment claims, credit insurance (§16–§17)
+# --------------------------------------------------------------------------------------------
+
+def conformite_datasets() -> list[Dataset]:
+    return [
+        Dataset(
+            key="statutory_delays",
+            table_name="ds_statutory_payment_delays",
+            description=("fct_ar_statutory_payment_delays for the latest closed fiscal year "
+                         "(dim_calendar.fiscal_year_end_rank_from_latest = 1)."),
+            sql="""select s.*
+from marts.fct_ar_statutory_payment_delays as s
+inner join marts.dim_calendar as cal
+    on s.fiscal_year_end = cal.date_day
+where cal.fiscal_year_end_rank_from_latest = 1""",
+            verbose={"table_code": "Tableau", "lateness_band": "Tranche de retard",
+                     "table_label_fr": "Tableau", "lateness_band_label_fr": "Tranche de retard",
+                     "invoice_count": "Nombre de factures", "amount": "Montant TTC",
+                     "pct_of_revenue": "% du CA", "pct_of_invoice_count": "% du nombre",
+                     "pct_of_invoice_amount": "% du montant", "fiscal_year_end": "Clôture"},
+            needs=("fct_ar_statutory_payment_delays.table_label_fr",
+                   "fct_ar_statutory_payment_delays.lateness_band_order",
+                   "fct_ar_statutory_payment_delays.lateness_band_label_fr"),
+        ),
+        Dataset(
+            key="late_payment_claims",
+            table_name="ds_late_payment_claims",
+            description=("fct_ar_late_payment_claims (one row per invoice document paid late or "
+                         "overdue as of the as-of date) with the customer's name and group."),
+            sql="""select
+    l.*,
+    c.customer_name,
+    c.customer_group
+from marts.fct_ar_late_payment_claims as l
+left join marts.dim_customers as c
+    on l.company_code = c.company_code and l.customer_code = c.customer_code""",
+            verbose={"document_number": "Document", "due_date": "Échéance",
+                     "settled_on": "Réglée le", "days_late": "Jours de retard",
+                     "penalty_amount": "Pénalités", "recovery_indemnity_amount": "Indemnité (40 €)",
+                     "terms_exceed_legal_max": "Délai > maximum légal"},
+            needs=("fct_ar_late_payment_claims",),
+        ),
+        Dataset(
+            key="insurer_watchlist",
+            table_name="ds_insurer_watchlist",
+            description=("fct_ar_insurer_watchlist (open overdue documents of insured customers "
+                         "with the insurer's deadline) with the customer's name and group."),
+            sql="""select
+    i.*,
+    c.customer_name,
+    c.customer_group
+from marts.fct_ar_insurer_watchlist as i
+left join marts.dim_customers as c
+    on i.company_code = c.company_code and i.customer_code = c.customer_code""",
+            verbose={"document_number": "Document", "insured_limit": "Limite assurée",
+                     "open_overdue_amount": "Échu ouvert", "days_past_due": "Jours de retard",
+                     "insurer_deadline": "Échéance de déclaration",
+                     "days_to_deadline": "Jours restants", "insurer_status": "Statut",
+                     "is_disputed": "En litige"},
+            needs=("fct_ar_insurer_watchlist",),
+        ),
+    ]
+
+
+def conformite_charts(dims: Dims) -> list[Chart]:
+    no_collector = ("company_code", "customer_group")
+    claims_total = metric("Total", "SUM(penalty_amount) + SUM(recovery_indemnity_amount)")
+    charts_ = [
+        raw_table("statutory_delays", "Tableau des délais de paiement (art. D441-6) – dernier exercice clos",
+                  "statutory_delays",
+                  ["fiscal_year_end", "company_code", "table_label_fr", "lateness_band_label_fr",
+                   "invoice_count", "amount", "pct_of_revenue", "pct_of_invoice_count",
+                   "pct_of_invoice_amount"],
+                  order_by=[("company_code", True), ("table_code", True), ("lateness_band_order", True)],
+                  filters=NO_FILTER_BUT_COMPANY,
+                  column_config={**money_cols("amount"),
+                                 **{c: {"d3NumberFormat": PCT} for c in
+                                    ("pct_of_revenue", "pct_of_invoice_count", "pct_of_invoice_amount")}},
+                  description="Article D441-6 tables of the latest closed fiscal year "
+                              "(fct_ar_statutory_payment_delays): I, invoices unpaid and past due "
+                              "at year end by band, % of the year's revenue; II, invoices paid "
+                              "late during the year, % of the year's invoice count and amount; "
+                              "amounts including tax."),
+        agg_table("claims_by_customer", "Pénalités de retard et indemnités forfaitaires par client",
+                  "late_payment_claims", ["customer_name"],
+                  [metric("Factures", "COUNT(*)"), metric("Pénalités", "SUM(penalty_amount)"),
+                   metric("Indemnités", "SUM(recovery_indemnity_amount)"), claims_total],
+                  sort_metric=claims_total, sort_desc=True, filters=no_collector, row_limit=100,
+                  column_config={**money_cols("Pénalités", "Indemnités"),
+                                 **money_cols("Total", bars=True)},
+                  description="Late-payment penalties accrued (ECB rate + 10 points, day by day "
+                              "on the open amount) and €40 recovery indemnities per invoice paid "
+                              "late or overdue as of the as-of date, by customer "
+                              "(fct_ar_late_payment_claims), largest first."),
+        raw_table("terms_beyond_legal_max", "Factures dont le délai dépasse le maximum légal",
+                  "late_payment_claims",
+                  ["customer_name", "document_number", "due_date", "settled_on", "days_late",
+                   "penalty_amount"],
+                  order_by=[("days_late", False)], adhoc=[eq_filter("terms_exceed_legal_max", True)],
+                  filters=no_collector, page_length=15, search=True,
+                  column_config=money_cols("penalty_amount"),
+                  description="Invoices paid late or overdue whose payment terms exceed the legal "
+                              "maximum (fct_ar_late_payment_claims.terms_exceed_legal_max), "
+                              "longest delay first."),
+        agg_table("insured_exposure", "Encours couvert et non assuré par client", "credit_exposure",
+                  ["customer_name"],
+                  [metric("Solde", "SUM(balance)"), metric("Couvert par l'assureur", "SUM(covered_balance)"),
+                   metric("Non assuré", "SUM(uninsured_exposure)"), metric("En litige", "SUM(disputed_amount)")],
+                  sort_metric=metric("Solde", "SUM(balance)"), sort_desc=True, row_limit=50,
+                  adhoc=[sql_filter("balance > 0")], filters=no_collector,
+                  column_config={**money_cols("Solde", "En litige"),
+                                 **money_cols("Couvert par l'assureur", "Non assuré", bars=True)},
+                  description="The 50 largest positive balances as of the as-of date with the part "
+                              "the credit insurer covers and the uninsured rest "
+                              "(fct_ar_credit_exposure: covered_balance, uninsured_exposure, "
+                              "disputed_amount; covered + uninsured = balance)."),
+        raw_table("insurer_watchlist", "Déclarations à l'assureur – échéances les plus proches",
+                  "insurer_watchlist",
+                  ["customer_name", "document_number", "insured_limit", "open_overdue_amount",
+                   "days_past_due", "insurer_deadline", "days_to_deadline", "insurer_status",
+                   "is_disputed"],
+                  order_by=[("days_to_deadline", True), ("open_overdue_amount", False)],
+                  filters=no_collector, page_length=20, search=True,
+                  column_config=money_cols("insured_limit", "open_overdue_amount"),
+                  description="Open overdue documents of insured customers with the deadline to "
+                              "declare them to the insurer (fct_ar_insurer_watchlist), fewest "
+                              "days left first: late (< 0), due soon (<= 15 days), ok."),
+    ]
+    needs = {"insured_exposure": ("fct_ar_credit_exposure.covered_balance",
+                                  "fct_ar_credit_exposure.uninsured_exposure",
+                                  "fct_ar_credit_exposure.disputed_amount")}
+    for c in charts_:
+        c.board = "conformite"
+    return [c for c in charts_ if dims.has(*needs.get(c.key, ()))]
 
 
 # --------------------------------------------------------------------------------------------
@@ -758,12 +1081,73 @@ NATIVE_FILTERS = [  # column, FR name, dataset holding the values
     ("customer_group", "Groupe de clients", "aged_balance"),
 ]
 
+RECOUVREMENT_LAYOUT = [
+    [("md", "intro", 12, 14)],
+    [("worklist", 12, 110)],
+    [("md", "## Promesses et causes de blocage", 12, 8)],
+    [("promise_kept_rate", 6, 60), ("blocked_by_cause_monthly", 6, 60)],
+    [("md", "## Migration entre tranches et comportement de paiement", 12, 8)],
+    [("roll_rate_matrix", 7, 60), ("payment_ratings", 5, 60)],
+    [("roll_forward_trend", 12, 56)],
+]
 
-def native_filter_id(column: str) -> str:
-    return "NATIVE_FILTER-" + uid("filter", column)[:10]
+RECOUVREMENT_INTRO = """Le travail de la semaine des chargés de recouvrement : liste de travail priorisée
+(P1 à P4), promesses tenues, causes de blocage dans le temps, migration entre tranches d'âge et
+notes de paiement, à la date d'arrêté. Filtres : société, chargé de recouvrement. *Collection work:
+each chart's description (menu ⋮) says which mart it reads.*"""
+
+CONFORMITE_LAYOUT = [
+    [("md", "intro", 12, 14)],
+    [("statutory_delays", 12, 70)],
+    [("md", "## Pénalités, indemnités et délais de paiement", 12, 8)],
+    [("claims_by_customer", 6, 80), ("terms_beyond_legal_max", 6, 80)],
+    [("md", "## Assurance-crédit", 12, 8)],
+    [("insured_exposure", 6, 90), ("insurer_watchlist", 6, 90)],
+]
+
+CONFORMITE_INTRO = """Tableau des délais de paiement de l'article D441-6 du Code de commerce (dernier
+exercice clos), pénalités de retard et indemnités forfaitaires de 40 €, délais au-delà du maximum
+légal, couverture de l'assurance-crédit et échéances de déclaration. Filtres : société, groupe de
+clients. *Compliance and credit insurance: each chart's description says which mart it reads.*"""
 
 
-def dashboard_metadata(dims: Dims, chart_list: list[Chart], dsets: dict[str, Dataset],
+@dataclass
+class Board:
+    key: str
+    slug: str
+    title: str
+    layout: list
+    intro: str
+    native_filters: list[tuple[str, str, str]]  # column, FR name, dataset holding the values
+
+    @property
+    def uuid(self) -> str:
+        return uid("dashboard", self.slug)
+
+
+BOARDS = [
+    Board("encours", "encours-clients", "Tableau de bord de l'encours clients", LAYOUT, INTRO,
+          NATIVE_FILTERS),
+    Board("recouvrement", "recouvrement", "Recouvrement", RECOUVREMENT_LAYOUT, RECOUVREMENT_INTRO,
+          [("company_code", "Société", "worklist"), ("collector", "Chargé de recouvrement", "worklist")]),
+    Board("conformite", "conformite-assurance-credit", "Conformité & assurance-crédit",
+          CONFORMITE_LAYOUT, CONFORMITE_INTRO,
+          [("company_code", "Société", "credit_exposure"),
+           ("customer_group", "Groupe de clients", "credit_exposure")]),
+]
+
+
+def boards(chart_list: list[Chart]) -> list[Board]:
+    """The dashboards with at least one chart (the others wait for their marts)."""
+    on = {c.board for c in chart_list}
+    return [b for b in BOARDS if b.key in on]
+
+
+def native_filter_id(column: str, board: str = "encours") -> str:
+    return "NATIVE_FILTER-" + uid("filter", column if board == "encours" else f"{board}/{column}")[:10]
+
+
+def dashboard_metadata(board: Board, dims: Dims, chart_list: list[Chart], dsets: dict[str, Dataset],
                        chart_ids: dict[str, int]) -> dict:
     label_colors: dict[str, str] = {}
     for b in dims.buckets:
@@ -774,20 +1158,23 @@ def dashboard_metadata(dims: Dims, chart_list: list[Chart], dsets: dict[str, Dat
     for c in dims.causes:
         label_colors[sort_label(c["blocking_cause_order"], c["label_fr"])] = \
             CAUSE_COLOURS.get(c["blocking_cause"], "#999999")
-    for _code, order, fr, _en, colour in FORECAST_LINES:
-        label_colors[sort_label(order, fr)] = colour
+    for line in dims.forecast_lines:
+        label_colors[sort_label(line["forecast_line_order"], line["label_fr"])] = \
+            FORECAST_COLOURS.get(line["forecast_line"], "#999999")
     label_colors.update({"1. Règlements lettrés": "#2e8b57", "2. Règlements non lettrés": "#f0ad4e",
                          "Avoirs émis": "#8e44ad", "Recouvré cumulé": "#2e8b57",
                          "Objectif (à recouvrer)": "#3b7dd8", "Reste à recouvrer": "#d9534f",
                          "Montant": "#3b7dd8"})
     filters = []
-    for column, name, dataset_key in NATIVE_FILTERS:
+    for column, name, dataset_key in board.native_filters:
+        if dataset_key not in dsets:
+            continue
         # Charts on a dataset without the column are out of the filter's scope. Only
         # `scope.excluded` is given: the importer maps its chart ids to the new ones and the
         # dashboard derives the charts in scope from it.
         excluded = [chart_ids[c.key] for c in chart_list if column not in c.filters]
         filters.append({
-            "id": native_filter_id(column), "name": name, "filterType": "filter_select",
+            "id": native_filter_id(column, board.key), "name": name, "filterType": "filter_select",
             "type": "NATIVE_FILTER", "description": "",
             "targets": [{"datasetUuid": dsets[dataset_key].uuid, "column": {"name": column}}],
             "controlValues": {"enableEmptyFilter": False, "defaultToFirstItem": False,
@@ -806,16 +1193,18 @@ def dashboard_metadata(dims: Dims, chart_list: list[Chart], dsets: dict[str, Dat
     }
 
 
-def dashboard_position(chart_list: list[Chart], chart_ids: dict[str, int]) -> dict:
+def dashboard_position(board: Board, chart_list: list[Chart], chart_ids: dict[str, int]) -> dict:
     by_key = {c.key: c for c in chart_list}
     pos: dict[str, Any] = {
         "DASHBOARD_VERSION_KEY": "v2",
         "ROOT_ID": {"type": "ROOT", "id": "ROOT_ID", "children": ["GRID_ID"]},
         "GRID_ID": {"type": "GRID", "id": "GRID_ID", "children": [], "parents": ["ROOT_ID"]},
-        "HEADER_ID": {"type": "HEADER", "id": "HEADER_ID",
-                      "meta": {"text": "Tableau de bord de l'encours clients"}},
+        "HEADER_ID": {"type": "HEADER", "id": "HEADER_ID", "meta": {"text": board.title}},
     }
-    for i, row in enumerate(LAYOUT):
+    # a chart whose mart is not built yet is left out, and so is a row left empty
+    rows_ = [[item for item in row if item[0] == "md" or item[0] in by_key] for row in board.layout]
+    rows_ = [row for row in rows_ if row]
+    for i, row in enumerate(rows_):
         row_id = f"ROW-{i:02d}"
         pos["GRID_ID"]["children"].append(row_id)
         pos[row_id] = {"type": "ROW", "id": row_id, "children": [],
@@ -829,7 +1218,7 @@ def dashboard_position(chart_list: list[Chart], chart_ids: dict[str, int]) -> di
                 pos[md_id] = {"type": "MARKDOWN", "id": md_id, "children": [],
                               "parents": ["ROOT_ID", "GRID_ID", row_id],
                               "meta": {"width": width, "height": height,
-                                       "code": INTRO if text == "intro" else text}}
+                                       "code": board.intro if text == "intro" else text}}
                 continue
             key, width, height = item
             chart = by_key[key]
@@ -920,14 +1309,16 @@ def build_bundle(warehouse: str, dims: Dims, columns: dict[str, list[tuple[str, 
             "cache_timeout": None, "uuid": chart.uuid, "version": VERSION,
             "dataset_uuid": ds.uuid,
         }
-    files["dashboards/encours_clients.yaml"] = {
-        "dashboard_title": "Tableau de bord de l'encours clients",
-        "description": None, "css": "", "slug": DASHBOARD_SLUG, "certified_by": None,
-        "certification_details": None, "published": True,
-        "uuid": uid("dashboard", "encours-clients"),
-        "position": dashboard_position(chart_list, chart_ids),
-        "metadata": dashboard_metadata(dims, chart_list, dsets, chart_ids),
-        "version": VERSION,
-    }
+    for board in boards(chart_list):
+        on_board = [c for c in chart_list if c.board == board.key]
+        files[f"dashboards/{board.slug.replace('-', '_')}.yaml"] = {
+            "dashboard_title": board.title,
+            "description": None, "css": "", "slug": board.slug, "certified_by": None,
+            "certification_details": None, "published": True,
+            "uuid": board.uuid,
+            "position": dashboard_position(board, on_board, chart_ids),
+            "metadata": dashboard_metadata(board, dims, on_board, dsets, chart_ids),
+            "version": VERSION,
+        }
     return {path: yaml.safe_dump(content, allow_unicode=True, sort_keys=False)
             for path, content in files.items()}

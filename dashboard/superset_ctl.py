@@ -70,7 +70,10 @@ class Instance:
 
     @property
     def dashboard_url(self) -> str:
-        return f"{self.url}/superset/dashboard/{assets.DASHBOARD_SLUG}/"
+        return self.board_url(assets.DASHBOARD_SLUG)
+
+    def board_url(self, slug: str) -> str:
+        return f"{self.url}/superset/dashboard/{slug}/"
 
     @property
     def pid_file(self) -> Path:
@@ -293,8 +296,9 @@ def screenshot(inst: Instance, out: Path) -> int:
     from PIL import Image
 
     raw = out.with_name(out.stem + ".raw.png")
+    main = [c for c in assets.charts(read_dims_from(inst.warehouse)) if c.board == "encours"]
     report = browser.open_dashboard(inst.dashboard_url, inst.web_session_cookie(), raw,
-                                    expected_charts=len(assets.charts(read_dims_from(inst.warehouse))))
+                                    expected_charts=len(main))
     problems = report.problems + [f"{c['name']}: {c['error']}" for c in report.charts if c["error"]]
     image = Image.open(raw).convert("RGB")
     image.quantize(colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE) \
@@ -333,7 +337,9 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.perf_counter()
     inst.import_assets()
     print(f"assets imported in {time.perf_counter() - t0:.0f} s (warehouse {inst.warehouse}, read-only)")
-    print(f"\nDashboard: {inst.dashboard_url}\nLogin:     {inst.user} / {inst.password}\n"
+    built = assets.boards(assets.charts(read_dims_from(inst.warehouse)))
+    urls = "\n           ".join(f"{inst.board_url(b.slug)}  ({b.title})" for b in built)
+    print(f"\nDashboard: {urls}\nLogin:     {inst.user} / {inst.password}\n"
           f"Stop it:   make dashboard-stop")
     return 0
 

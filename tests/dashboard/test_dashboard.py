@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import calendar
+import dataclasses
 import datetime as dt
 import json
 import math
@@ -126,6 +127,13 @@ def aged_total(expr: str):
     return expected
 
 
+def latest_snapshots(n: int) -> str:
+    """The n latest snapshot dates of the calendar (whether a mart has rows on them or not)."""
+    return (f"(select date_day from marts.dim_calendar where is_snapshot_date and date_day <= "
+            f"(select max(date_day) from marts.dim_calendar where is_as_of_date) "
+            f"order by date_day desc limit {n})")
+
+
 def latest_weeks(table: str, n: int) -> str:
     return (f"(select snapshot_date from (select distinct snapshot_date from marts.{table}) "
             f"order by snapshot_date desc limit {n})")
@@ -179,8 +187,7 @@ def outstanding_two_weeks(dim: str):
 
 
 def cash_receipts(con, flt):
-    w, params = where(flt, {"company_code": "r.company_code",
-                            "collector": "coalesce(a.collector, c.collector)",
+    w, params = where(flt, {"company_code": "r.company_code", "collector": "r.collector",
                             "customer_group": "c.customer_group"})
     out = {}
     for day, lettered, unlettered, credit_notes in rows(con, f"""
@@ -189,10 +196,7 @@ def cash_receipts(con, flt):
             from marts.fct_ar_cash_receipts_weekly as r
             left join marts.dim_customers as c
                 on r.company_code = c.company_code and r.customer_code = c.customer_code
-            left join marts.fct_ar_aged_balance_weekly as a
-                on r.snapshot_date = a.snapshot_date and r.company_code = a.company_code
-                and r.customer_code = a.customer_code
-            where r.snapshot_date in {latest_weeks('fct_ar_cash_receipts_weekly', 26)} and {w}
+            where r.snapshot_date in {latest_snapshots(26)} and {w}
             group by 1""", params):
         out[(ms(day), "1. Règlements lettrés")] = num(lettered)
         out[(ms(day), "2. Règlements non lettrés")] = num(unlettered)
@@ -238,25 +242,19 @@ def collection_daily(con, flt):
 
 
 def due_schedule(con, flt):
-    w, params = where(flt, {"company_code": "d.company_code",
-                            "collector": "coalesce(a.collector, c.collector)",
+    w, params = where(flt, {"company_code": "d.company_code", "collector": "d.collector",
                             "customer_group": "d.customer_group"})
     return [(label, num(v)) for label, v in rows(con, f"""
         select d.due_bucket_order || '. ' || d.due_bucket_label_fr, sum(d.amount)
         from marts.fct_ar_due_schedule as d
-        left join marts.fct_ar_aged_balance_weekly as a
-            on {LATEST_AGED} and d.company_code = a.company_code and d.customer_code = a.customer_code
-        left join marts.dim_customers as c
-            on d.company_code = c.company_code and d.customer_code = c.customer_code
         where {w} group by d.due_bucket_order, d.due_bucket_label_fr order by d.due_bucket_order""",
                                                 params)]
 
 
 def forecast(con, flt):
     w, params = where(flt, {"company_code": "company_code"})
-    labels = {code: assets.sort_label(order, fr) for code, order, fr, _en, _c in assets.FORECAST_LINES}
-    return {(ms(week), labels[line]): num(v) for week, line, v in rows(con, f"""
-        select expected_week_start, forecast_line, sum(expected_amount)
+    return {(ms(week), assets.sort_label(order, label)): num(v) for week, order, label, v in rows(con, f"""
+        select expected_week_start, forecast_line_order, forecast_line_label_fr, sum(expected_amount)
         from marts.fct_ar_collection_forecast where {w} group by all""", params)}
 
 
@@ -288,54 +286,28 @@ def kpi_table(con, flt):
 
 
 def top_customers(con, flt):
-    """Main status / cause: the one carrying the largest positive outstanding this week
-    (cause: other than none, else "Aucun blocage"); ties to the first in dimension order."""
+    """The mart's main status / cause (rules tested in dbt) with their FR labels."""
     buckets = [b for (b,) in rows(con, "select age_bucket from marts.dim_age_buckets order by age_bucket_order")]
     w, params = where(flt, {"company_code": "t.company_code", "collector": "t.collector",
                             "customer_group": "t.customer_group"})
     got = rows(con, f"""
-        with latest as (
-            select * from marts.fct_ar_outstanding_weekly
-            where snapshot_date = (select max(snapshot_date) from marts.fct_ar_outstanding_weekly)),
-        status as (
-            select company_code, customer_code, arg_min(label, (-amount, ord)) as label from (
-                select company_code, customer_code, s.dunning_status_order as ord, s.label_fr as label,
-                    sum(outstanding_amount) as amount
-                from latest join marts.dim_dunning_statuses as s using (dunning_status)
-                group by all having sum(outstanding_amount) > 0)
-            group by all),
-        cause as (
-            select company_code, customer_code, arg_min(label, (-amount, ord)) as label from (
-                select company_code, customer_code, b.blocking_cause_order as ord, b.label_fr as label,
-                    sum(outstanding_amount) as amount
-                from latest join marts.dim_blocking_causes as b using (blocking_cause)
-                where blocking_cause <> 'none'
-                group by all having sum(outstanding_amount) > 0)
-            group by all)
         select t.overall_rank, t.customer_name, t.customer_group, t.collector, t.balance,
-            {', '.join('t.' + b for b in buckets)}, s.label,
-            coalesce(c.label, (select label_fr from marts.dim_blocking_causes where blocking_cause = 'none')),
-            t.outstanding_cause_dispute + t.outstanding_cause_invoice_label_error
-                + t.outstanding_cause_invoice_not_received + t.outstanding_cause_order_contract_mismatch
-                + t.outstanding_cause_awaiting_credit_note + t.outstanding_cause_other,
+            {', '.join('t.' + b for b in buckets)}, s.label_fr, b.label_fr, t.blocked_amount,
             t.credit_limit, t.available_credit
         from marts.fct_ar_top_customers as t
-        left join status as s on t.company_code = s.company_code and t.customer_code = s.customer_code
-        left join cause as c on t.company_code = c.company_code and t.customer_code = c.customer_code
+        left join marts.dim_dunning_statuses as s on t.main_dunning_status = s.dunning_status
+        left join marts.dim_blocking_causes as b on t.main_blocking_cause = b.blocking_cause
         where {w} order by t.balance desc, t.company_code, t.customer_code limit 100""", params)
     return [tuple(num(v) for v in r) for r in got]
 
 
 def over_limit(con, flt):
-    w, params = where(flt, {"company_code": "e.company_code",
-                            "collector": "coalesce(a.collector, e.collector)",
+    w, params = where(flt, {"company_code": "e.company_code", "collector": "e.collector",
                             "customer_group": "e.customer_group"})
     return [tuple(num(v) for v in r) for r in rows(con, f"""
-        select e.customer_name, e.customer_group, coalesce(a.collector, e.collector), e.credit_limit,
+        select e.customer_name, e.customer_group, e.collector, e.credit_limit,
             e.insured_limit, e.balance, e.overdue_total, e.available_credit, e.utilisation
         from marts.fct_ar_credit_exposure as e
-        left join marts.fct_ar_aged_balance_weekly as a
-            on {LATEST_AGED} and e.company_code = a.company_code and e.customer_code = a.customer_code
         where e.is_over_limit and {w}
         order by e.available_credit, e.company_code, e.customer_code""", params)]
 
@@ -347,6 +319,154 @@ def over_limit_count(con, flt):
 def as_of_date(con, flt):
     assert not flt, "the as-of date ignores the filters"
     return {(): ms(rows(con, "select max(snapshot_date) from marts.fct_ar_aged_balance_weekly")[0][0])}
+
+
+# ---- Recouvrement (DEFINITIONS §10–§15 marts) ---------------------------------------------------
+
+WL = {"company_code": "w.company_code", "collector": "w.collector", "customer_group": "c.customer_group"}
+
+
+def worklist(con, flt):
+    w, params = where(flt, WL)
+    return [tuple(num(v) for v in r) for r in rows(con, f"""
+        select w.collector, w.priority_rank, w.priority, c.customer_name, w.document_number,
+            w.open_overdue_amount, w.days_past_due, s.label_fr, w.dunning_level, b.label_fr,
+            w.promised_date, w.latest_promise_outcome, w.insurer_status, w.insurer_deadline,
+            w.last_action_date, w.last_action_type
+        from marts.fct_ar_collection_worklist as w
+        left join marts.dim_customers as c
+            on w.company_code = c.company_code and w.customer_code = c.customer_code
+        left join marts.dim_dunning_statuses as s on w.dunning_status = s.dunning_status
+        left join marts.dim_blocking_causes as b on w.blocking_cause = b.blocking_cause
+        where {w} order by w.collector, w.priority_rank limit 5000""", params)]
+
+
+def promise_kept_rate(con, flt):
+    w, params = where(flt, {"company_code": "company_code", "collector": "collector"})
+    return {(ms(month), collector): num(rate) for month, collector, rate in rows(con, f"""
+        select month_start_date, collector,
+            sum(kept_count) / nullif(sum(kept_count) + sum(partially_kept_count) + sum(broken_count), 0)
+        from marts.fct_ar_promises_monthly where {w} group by 1, 2""", params) if rate is not None}
+
+
+def blocked_by_cause_monthly(con, flt):
+    w, params = where(flt, {"company_code": "m.company_code"})
+    out = {(ms(month), label): num(v) for month, label, v in rows(con, f"""
+        select m.month_start_date, b.blocking_cause_order || '. ' || b.label_fr,
+            sum(m.blocked_amount_at_end)
+        from marts.fct_ar_blocking_monthly as m
+        join marts.dim_blocking_causes as b on m.blocking_cause = b.blocking_cause
+        where {w} group by 1, 2""", params)}
+    for month, days in rows(con, f"""
+            select m.month_start_date,
+                sum(m.avg_resolution_days * m.episodes_resolved) / nullif(sum(m.episodes_resolved), 0)
+            from marts.fct_ar_blocking_monthly as m where {w} group by 1""", params):
+        if days is not None:
+            out[(ms(month), "Délai moyen de résolution (jours)")] = num(days)
+    return out
+
+
+ROLLS = """marts.fct_ar_roll_rates_weekly as r
+        join marts.dim_calendar as cal on r.snapshot_date = cal.date_day"""
+
+
+def roll_rate_matrix(con, flt):
+    dims = assets.read_dims(con)
+    to_buckets = [*[b["age_bucket"] for b in dims.buckets if b["age_bucket"] != "unapplied"],
+                  "settled"]
+    w, params = where(flt, {"company_code": "r.company_code"})
+    shares = ", ".join(f"sum(case when r.to_bucket = '{b}' then r.amount else 0 end) / "
+                       f"nullif(sum(r.amount), 0)" for b in to_buckets)
+    return [tuple(num(v) for v in row) for row in rows(con, f"""
+        select r.from_bucket_order || '. ' || r.from_bucket, {shares}
+        from {ROLLS}
+        where cal.weekly_snapshot_rank_from_latest = 1 and {w}
+        group by r.from_bucket_order, r.from_bucket order by min(r.from_bucket_order)""", params)]
+
+
+def roll_forward_trend(con, flt):
+    pairs = assets.roll_forward_pairs(assets.read_dims(con))
+    w, params = where(flt, {"company_code": "r.company_code"})
+    nxt = " ".join(f"when r.from_bucket = '{a}' and r.to_bucket = '{b}' then r.amount" for a, b in pairs)
+    froms = ", ".join(f"'{a}'" for a, _ in pairs)
+    return {(ms(day), label): num(v) for day, label, v in rows(con, f"""
+        select r.snapshot_date, r.from_bucket_order || '. ' || r.from_bucket,
+            sum(case {nxt} else 0 end) / nullif(sum(r.amount), 0)
+        from {ROLLS}
+        where cal.weekly_snapshot_rank_from_latest <= 26 and r.from_bucket in ({froms}) and {w}
+        group by 1, 2""", params) if v is not None}
+
+
+def payment_ratings(con, flt):
+    w, params = where(flt, {"company_code": "p.company_code", "customer_group": "c.customer_group"})
+    return [(rating, num(n)) for rating, n in rows(con, f"""
+        select p.payment_rating, count(*)
+        from marts.fct_ar_payment_behaviour_monthly as p
+        join marts.dim_calendar as cal on p.month_end_date = cal.date_day
+        left join marts.dim_customers as c
+            on p.company_code = c.company_code and p.customer_code = c.customer_code
+        where cal.months_before_as_of = 0 and {w}
+        group by 1 order by 1""", params)]
+
+
+# ---- Conformité & assurance-crédit (DEFINITIONS §16–§17 marts) --------------------------------
+
+NO_COLLECTOR = {"company_code": "t.company_code", "customer_group": "c.customer_group"}
+WITH_CUSTOMER = """left join marts.dim_customers as c
+            on t.company_code = c.company_code and t.customer_code = c.customer_code"""
+
+
+def statutory_delays(con, flt):
+    w, params = where(flt, {"company_code": "t.company_code"})
+    return [tuple(num(v) for v in r) for r in rows(con, f"""
+        select t.fiscal_year_end, t.company_code, t.table_label_fr, t.lateness_band_label_fr,
+            t.invoice_count, t.amount, t.pct_of_revenue, t.pct_of_invoice_count, t.pct_of_invoice_amount
+        from marts.fct_ar_statutory_payment_delays as t
+        join marts.dim_calendar as cal on t.fiscal_year_end = cal.date_day
+        where cal.fiscal_year_end_rank_from_latest = 1 and {w}
+        order by t.company_code, t.table_code, t.lateness_band_order""", params)]
+
+
+def claims_by_customer(con, flt):
+    w, params = where(flt, NO_COLLECTOR)
+    sql = f"""
+        select {{key}} count(*), sum(t.penalty_amount), sum(t.recovery_indemnity_amount),
+            sum(t.penalty_amount) + sum(t.recovery_indemnity_amount)
+        from marts.fct_ar_late_payment_claims as t {WITH_CUSTOMER} where {w}"""
+    body = rows(con, sql.format(key="c.customer_name,") + " group by c.customer_name order by 5 desc limit 100",
+                params)
+    total = rows(con, sql.format(key=""), params)[0]
+    return [tuple(num(v) for v in r) for r in body] + [("Total", *(num(v) for v in total))]
+
+
+def terms_beyond_legal_max(con, flt):
+    w, params = where(flt, NO_COLLECTOR)
+    return [tuple(num(v) for v in r) for r in rows(con, f"""
+        select c.customer_name, t.document_number, t.due_date, t.settled_on, t.days_late,
+            t.penalty_amount
+        from marts.fct_ar_late_payment_claims as t {WITH_CUSTOMER}
+        where t.terms_exceed_legal_max and {w} order by t.days_late desc limit 1000""", params)]
+
+
+def insured_exposure(con, flt):
+    w, params = where(flt, {"company_code": "e.company_code", "customer_group": "e.customer_group"})
+    sql = f"""
+        select {{key}} sum(e.balance), sum(e.covered_balance), sum(e.uninsured_exposure),
+            sum(e.disputed_amount)
+        from marts.fct_ar_credit_exposure as e where e.balance > 0 and {w}"""
+    body = rows(con, sql.format(key="e.customer_name,") + " group by e.customer_name order by 2 desc limit 50",
+                params)
+    total = rows(con, sql.format(key=""), params)[0]
+    return [tuple(num(v) for v in r) for r in body] + [("Total", *(num(v) for v in total))]
+
+
+def insurer_watchlist(con, flt):
+    w, params = where(flt, NO_COLLECTOR)
+    return [tuple(num(v) for v in r) for r in rows(con, f"""
+        select c.customer_name, t.document_number, t.insured_limit, t.open_overdue_amount,
+            t.days_past_due, t.insurer_deadline, t.days_to_deadline, t.insurer_status, t.is_disputed
+        from marts.fct_ar_insurer_watchlist as t {WITH_CUSTOMER}
+        where {w} order by t.days_to_deadline, t.open_overdue_amount desc limit 1000""", params)]
 
 
 EXPECTED = {
@@ -375,10 +495,24 @@ EXPECTED = {
     "kpi_table": kpi_table,
     "top_customers": top_customers,
     "over_limit": over_limit,
+    "worklist": worklist,
+    "promise_kept_rate": promise_kept_rate,
+    "blocked_by_cause_monthly": blocked_by_cause_monthly,
+    "roll_rate_matrix": roll_rate_matrix,
+    "roll_forward_trend": roll_forward_trend,
+    "payment_ratings": payment_ratings,
+    "statutory_delays": statutory_delays,
+    "claims_by_customer": claims_by_customer,
+    "terms_beyond_legal_max": terms_beyond_legal_max,
+    "insured_exposure": insured_exposure,
+    "insurer_watchlist": insurer_watchlist,
 }
 
-# Rows whose order is a tie (same balance) may come in any order: compare those sorted.
-UNORDERED_TIES = {"top_customers": 4, "over_limit": 7}  # index of the sort column
+# Rows whose order is a tie (same sort value) may come in any order: compare those sorted.
+# key -> (index of the sort column, descending)
+UNORDERED_TIES = {"top_customers": (4, True), "over_limit": (7, False), "worklist": (0, False),
+                  "claims_by_customer": (4, True), "terms_beyond_legal_max": (4, True),
+                  "insured_exposure": (1, True), "insurer_watchlist": (6, False)}
 
 
 # ---- fixtures ---------------------------------------------------------------------------------
@@ -389,10 +523,12 @@ def charts(con) -> dict[str, assets.Chart]:
 
 
 @pytest.fixture(scope="session")
-def chart_ids(api, superset) -> dict[str, int]:
-    r = api.get(f"{superset.url}/api/v1/dashboard/{assets.DASHBOARD_SLUG}/charts", timeout=30)
-    r.raise_for_status()
-    by_title = {c["slice_name"]: c["id"] for c in r.json()["result"]}
+def chart_ids(api, superset, charts) -> dict[str, int]:
+    by_title = {}
+    for board in assets.boards(list(charts.values())):
+        r = api.get(f"{superset.url}/api/v1/dashboard/{board.slug}/charts", timeout=30)
+        r.raise_for_status()
+        by_title.update({c["slice_name"]: c["id"] for c in r.json()["result"]})
     return by_title
 
 
@@ -434,18 +570,24 @@ def chart_data(api, superset, chart_id: int, flt: dict[str, list]) -> list[dict]
 
 def compare(key: str, actual, expected) -> None:
     if key in UNORDERED_TIES:
-        col = UNORDERED_TIES[key]
-        sort_values = [r[col] for r in actual]
-        assert sort_values == sorted(sort_values, reverse=(key == "top_customers")), f"{key}: not sorted"
+        col, descending = UNORDERED_TIES[key]
+        body = [r for r in actual if r[0] != "Total"]
+        sort_values = [(r[col] is None, r[col]) for r in body]
+        assert sort_values == sorted(sort_values, reverse=descending), f"{key}: not sorted"
         actual, expected = sorted(actual, key=repr), sorted(expected, key=repr)
     assert_same(actual, expected, key)
 
 
 # ---- 1. the API answers the marts' numbers ------------------------------------------------------
 
-def test_every_chart_is_on_the_dashboard_and_has_an_expectation(charts, chart_ids):
+def test_every_chart_is_on_the_dashboard_and_has_an_expectation(charts, chart_ids, con):
     assert sorted(chart_ids) == sorted(c.title for c in charts.values())
-    assert sorted(EXPECTED) == sorted(charts)
+    assert set(charts) <= set(EXPECTED), sorted(set(charts) - set(EXPECTED))
+    # an expectation without its chart: only for a chart whose mart is not built yet
+    dims = dataclasses.replace(assets.read_dims(con), columns=None)  # as if every mart were there
+    every = {c.key for c in assets.charts(dims)}
+    waiting = set(EXPECTED) - set(charts)
+    assert waiting <= every, sorted(waiting - every)
 
 
 @pytest.mark.parametrize("scenario", ["unfiltered", "last_company", "collector_and_group"])
@@ -456,7 +598,10 @@ def test_chart_data_equals_the_marts(scenario, scenarios, charts, chart_ids, api
         flt = {col: v for col, v in scenarios[scenario].items() if col in chart.filters}
         actual = shown(chart, chart_data(api, superset, chart_ids[chart.title], flt))
         expected = EXPECTED[key](con, flt)
-        assert expected, f"{key}: nothing to compare in scenario {scenario}"
+        # the new boards' filtered scenarios may select nothing (e.g. no insured customer in the
+        # collector's group); unfiltered, every chart has something to compare
+        if chart.board == "encours" or scenario == "unfiltered":
+            assert expected, f"{key}: nothing to compare in scenario {scenario}"
         try:
             compare(key, actual, expected)
             checked += 1
@@ -492,12 +637,12 @@ def rison(value) -> str:
     return "'" + value.replace("!", "!!").replace("'", "!'") + "'"
 
 
-def filtered_url(base: str, flt: dict[str, list]) -> str:
+def filtered_url(base: str, flt: dict[str, list], board: str = "encours") -> str:
     if not flt:
         return base
     state = {}
     for column, values in flt.items():
-        fid = assets.native_filter_id(column)
+        fid = assets.native_filter_id(column, board)
         state[fid] = {"id": fid, "extraFormData": {"filters": [{"col": column, "op": "IN", "val": values}]},
                       "filterState": {"value": values, "validateStatus": False}, "ownState": {}}
     return f"{base}?native_filters={urllib.parse.quote(rison(state), safe='():,!*~')}"
@@ -510,25 +655,39 @@ def test_chromium_is_there():
     TIMINGS["Chromium found or installed"] = time.perf_counter() - t0
 
 
+BOARD_KEYS = [b.key for b in assets.BOARDS]
+
+
+def screenshot_path(board: str) -> Path:
+    return SCREENSHOT if board == "encours" else SCREENSHOT.with_name(f"{SCREENSHOT.stem}-{board}{SCREENSHOT.suffix}")
+
+
+@pytest.mark.parametrize("board_key", BOARD_KEYS)
 @pytest.mark.parametrize("scenario", ["unfiltered", "collector_and_group"])
-def test_dashboard_renders_in_chromium(scenario, scenarios, superset, api, charts, chart_ids):
+def test_dashboard_renders_in_chromium(board_key, scenario, scenarios, superset, api, charts, chart_ids):
     from conftest import TIMINGS
-    flt = scenarios[scenario]
-    report = browser.open_dashboard(filtered_url(superset.dashboard_url, flt), superset.web_session_cookie(),
-                                    SCREENSHOT if not flt else None, expected_charts=len(charts))
-    TIMINGS[f"dashboard loaded in Chromium ({scenario})"] = report.seconds
+    board = next((b for b in assets.boards(list(charts.values())) if b.key == board_key), None)
+    if board is None:
+        pytest.skip(f"dashboard {board_key}: none of its marts is built yet")
+    on_board = {k: c for k, c in charts.items() if c.board == board.key}
+    filter_columns = {column for column, _, _ in board.native_filters}
+    flt = {col: v for col, v in scenarios[scenario].items() if col in filter_columns}
+    shot = screenshot_path(board.key) if not flt else None
+    report = browser.open_dashboard(filtered_url(superset.board_url(board.slug), flt, board.key),
+                                    superset.web_session_cookie(), shot, expected_charts=len(on_board))
+    TIMINGS[f"{board.key} loaded in Chromium ({scenario})"] = report.seconds
     assert not report.problems, report.problems
     on_page = {c["id"]: c for c in report.charts}
-    assert sorted(on_page) == sorted(chart_ids.values()), "charts on the page"
+    assert sorted(on_page) == sorted(chart_ids[c.title] for c in on_board.values()), "charts on the page"
     errors = [f"{c['name']}: {c['error']}" for c in report.charts if c["error"]]
     assert not errors, errors
     assert all(c["drawn"] for c in report.charts), [c["name"] for c in report.charts if not c["drawn"]]
-    if not flt:
-        assert SCREENSHOT.exists() and SCREENSHOT.stat().st_size > 50_000
+    if shot:
+        assert shot.exists() and shot.stat().st_size > 50_000
 
     # What each chart fetched in the page is what the API answers from its saved query context
     # with the same filters: the dashboard shows the numbers checked against the marts above.
-    by_id = {chart_ids[c.title]: c for c in charts.values()}
+    by_id = {chart_ids[c.title]: c for c in on_board.values()}
     fetched = {r.slice_id: r for r in report.chart_responses if r.slice_id in by_id}
     assert sorted(fetched) == sorted(by_id), "every chart fetched its data"
     for slice_id, response in fetched.items():

@@ -7,7 +7,8 @@
         earlier of the old and new effective dates: lettering an old
         invoice this week restates this week, not the invoice's life);
       - dunning extract (a full picture): changes reach back to its date;
-      - customer (name, group, collector shown on every week): from the start;
+      - customer (name, group, segment, collector, credit and insured
+        limits, shown on every week of the customer-week layer): from the start;
       - build settings (vars, model code, the snapshot spine's first date):
         from the start;
       - the latest snapshot (the as-of date): from the earlier of the two.
@@ -84,8 +85,12 @@ fingerprints as (
         'customer' as fingerprint_kind,
         company_code,
         customer_code as fingerprint_key,
-        cast({{ ar_row_hash(['customer_name', 'customer_group', 'collector']) }} as decimal(38, 0))
-            as change_fingerprint,
+        cast(
+            {{ ar_row_hash([
+                'customer_name', 'customer_group', 'segment', 'collector', 'credit_limit', 'insured_limit'
+            ]) }}
+            as decimal(38, 0)
+        ) as change_fingerprint,
         cast(null as date) as change_date,
         cast(null as decimal(38, 0)) as settlement_fingerprint,
         cast(null as date) as settlement_date

@@ -2,7 +2,7 @@
     earliest date reached by anything that changed since the previous build
     (int_weekly__input_fingerprints against the copy the previous build
     kept). One row. With no previous build, or when settings, model code or
-    a customer's name, group or collector changed, everything is restated;
+    a customer's master attributes changed, everything is restated;
     when nothing changed, nothing is (the date is after the last snapshot). -#}
 -- depends_on: {{ ref('int_weekly__input_fingerprints') }}
 {{ config(materialized='table') }}

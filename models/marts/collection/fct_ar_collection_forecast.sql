@@ -17,9 +17,24 @@
     adds up to the open debit total as of the as-of date (tested). -#}
 with
 
+runs as (
+    select * from {{ ref('int_ageing__item_state_runs') }}
+),
+
+latest_snapshot as (
+    select * from {{ ref('int_calendar__snapshot_dates') }}
+    where is_latest
+),
+
+-- the debit items open on the latest snapshot: the state runs covering it
 open_items as (
-    select * from {{ ref('fct_ar_open_items_weekly') }}
-    where is_latest and item_side = 'debit'
+    select runs.*
+    from runs
+    inner join latest_snapshot
+        on
+            runs.first_snapshot_index <= latest_snapshot.snapshot_index
+            and (runs.end_snapshot_index is null or runs.end_snapshot_index > latest_snapshot.snapshot_index)
+    where runs.item_side = 'debit'
 ),
 
 behaviour as (
@@ -88,14 +103,35 @@ weekly as (
         count(*) as open_item_count
     from dated
     group by company_code, expected_week_start, forecast_line, as_of_date
+),
+
+labels as (
+    {%- set forecast_lines = [
+        ('promised', 1, 'Paiements promis', 'Promised payments'),
+        ('behaviour', 2, 'Selon les habitudes de paiement', 'From payment behaviour'),
+        ('uncertain', 3, 'Incertain (bloqué)', 'Uncertain (blocked)'),
+    ] %}
+    {%- for code, sort_order, label_fr, label_en in forecast_lines %}
+    select
+        '{{ code }}' as forecast_line,
+        {{ sort_order }} as forecast_line_order,
+        '{{ label_fr }}' as label_fr,
+        '{{ label_en }}' as label_en
+    {{ 'union all' if not loop.last }}
+    {%- endfor %}
 )
 
 select
-    cast(company_code as {{ dbt.type_string() }}) as company_code,
-    cast(expected_week_start as date) as expected_week_start,
-    cast(forecast_line as {{ dbt.type_string() }}) as forecast_line,
-    cast(expected_amount as decimal(18, 2)) as expected_amount,
-    cast(open_item_count as integer) as open_item_count,
-    cast(as_of_date as date) as as_of_date
+    cast(weekly.company_code as {{ dbt.type_string() }}) as company_code,
+    cast(weekly.expected_week_start as date) as expected_week_start,
+    cast(weekly.forecast_line as {{ dbt.type_string() }}) as forecast_line,
+    cast(labels.forecast_line_order as integer) as forecast_line_order,
+    cast(labels.label_fr as {{ dbt.type_string() }}) as forecast_line_label_fr,
+    cast(labels.label_en as {{ dbt.type_string() }}) as forecast_line_label_en,
+    cast(weekly.expected_amount as decimal(18, 2)) as expected_amount,
+    cast(weekly.open_item_count as integer) as open_item_count,
+    cast(weekly.as_of_date as date) as as_of_date
 from weekly
+inner join labels
+    on weekly.forecast_line = labels.forecast_line
 order by company_code, expected_week_start, forecast_line

@@ -17,6 +17,37 @@ snapshots as (
     select * from {{ ref('int_calendar__snapshot_dates') }}
 ),
 
+snapshot_count as (
+    select max(snapshot_index) as snapshot_count
+    from snapshots
+),
+
+-- the weekly snapshot dates (not the extra as-of date), latest first
+weekly_snapshots as (
+    select
+        snapshot_date,
+        row_number() over (order by snapshot_date desc) as weekly_rank
+    from snapshots
+    where is_weekly_date
+),
+
+-- the fiscal year ends (var fiscal_year_end, 'MM-DD') on or before the as-of date, latest first
+{%- set fiscal_month, fiscal_day = var('fiscal_year_end').split('-') | map('int') | list %}
+fiscal_year_ends as (
+    select
+        date_day,
+        row_number() over (order by date_day desc) as fiscal_year_end_rank
+    from days
+    where
+        month_number = {{ fiscal_month }}
+        and day_of_month = {{ fiscal_day }}
+        and is_past_or_as_of
+),
+
+as_of as (
+    select * from {{ ref('int_calendar__as_of') }}
+),
+
 month_names as (
     {%- for m in range(12) %}
     select
@@ -55,11 +86,29 @@ select
     days.date_day = days.month_end_date as is_month_end,
     snapshots.snapshot_date is not null as is_snapshot_date,
     cast(days.is_as_of_date as boolean) as is_as_of_date,
-    cast(days.is_past_or_as_of as boolean) as is_past_or_as_of
+    cast(days.is_past_or_as_of as boolean) as is_past_or_as_of,
+    -- 1 on the latest snapshot, 2 on the one before...; null on other days
+    cast(snapshot_count.snapshot_count - snapshots.snapshot_index + 1 as integer) as snapshot_rank_from_latest,
+    -- the same over the weekly snapshot dates only (the as-of date counts when it is one)
+    cast(weekly_snapshots.weekly_rank as integer) as weekly_snapshot_rank_from_latest,
+    -- 1 on the latest fiscal year end on or before the as-of date (the latest closed year)
+    cast(fiscal_year_ends.fiscal_year_end_rank as integer) as fiscal_year_end_rank_from_latest,
+    -- 0 in the as-of month, 1 in the month before...; negative after it
+    cast(
+        (extract(year from as_of.as_of_date) - days.year_number) * 12
+        + extract(month from as_of.as_of_date) - days.month_number
+        as integer
+    ) as months_before_as_of
 from days
+cross join snapshot_count
+cross join as_of
 inner join day_names
     on days.iso_weekday = day_names.iso_weekday
 inner join month_names
     on days.month_number = month_names.month_number
 left join snapshots
     on days.date_day = snapshots.snapshot_date
+left join weekly_snapshots
+    on days.date_day = weekly_snapshots.snapshot_date
+left join fiscal_year_ends
+    on days.date_day = fiscal_year_ends.date_day

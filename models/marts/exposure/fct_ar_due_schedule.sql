@@ -1,12 +1,50 @@
 {#- The due schedule ("échéancier", docs/definitions/08-forward-views.md) as of the as-of date: what
     customers owe, by when it falls due: already overdue, the rest of the
     as-of month, the next three months, and later. Open debit items only
-    (unapplied credits are in the aged balance, not in what falls due). -#}
+    (unapplied credits are in the aged balance, not in what falls due): the
+    item state runs covering the latest snapshot, with the customer's
+    collector from the conformed customer-week layer. -#}
 with
 
+runs as (
+    select * from {{ ref('int_ageing__item_state_runs') }}
+),
+
+latest_snapshot as (
+    select * from {{ ref('int_calendar__snapshot_dates') }}
+    where is_latest
+),
+
+customers as (
+    select * from {{ ref('int_customers__resolved') }}
+),
+
+positions as (
+    select * from {{ ref('int_customers__weekly_positions') }}
+    where is_latest
+),
+
+-- the debit items open on the latest snapshot: the state runs covering it
 open_items as (
-    select * from {{ ref('fct_ar_open_items_weekly') }}
-    where is_latest and item_side = 'debit'
+    select
+        runs.*,
+        customers.customer_name,
+        customers.customer_group,
+        positions.collector
+    from runs
+    inner join latest_snapshot
+        on
+            runs.first_snapshot_index <= latest_snapshot.snapshot_index
+            and (runs.end_snapshot_index is null or runs.end_snapshot_index > latest_snapshot.snapshot_index)
+    left join customers
+        on
+            runs.company_code = customers.company_code
+            and runs.customer_code = customers.customer_code
+    left join positions
+        on
+            runs.company_code = positions.company_code
+            and runs.customer_code = positions.customer_code
+    where runs.item_side = 'debit'
 ),
 
 as_of as (
@@ -19,6 +57,7 @@ scheduled as (
         open_items.customer_code,
         open_items.customer_name,
         open_items.customer_group,
+        open_items.collector,
         open_items.open_amount,
         as_of.as_of_date,
         -- months between the as-of month and the due month
@@ -61,6 +100,7 @@ select
     cast(max(labels.label_en) as {{ dbt.type_string() }}) as due_bucket_label_en,
     cast(max(bucketed.customer_name) as {{ dbt.type_string() }}) as customer_name,
     cast(max(bucketed.customer_group) as {{ dbt.type_string() }}) as customer_group,
+    cast(max(bucketed.collector) as {{ dbt.type_string() }}) as collector,
     cast(sum(bucketed.open_amount) as decimal(18, 2)) as amount,
     cast(count(*) as integer) as open_item_count,
     cast(max(bucketed.as_of_date) as date) as as_of_date

@@ -1,25 +1,18 @@
 {#- The `top_customers_n` (100) customers with the largest balances of each
     company as of the as-of date (docs/definitions/08-forward-views.md), with their aged buckets,
     their outstanding by dunning status and by blocking cause, and their
-    credit limit. `rank` is within the company; `overall_rank` across
-    companies. -#}
+    credit limit, main dunning status and blocking cause, blocked amount.
+    `rank` is within the company; `overall_rank` across companies. Read from
+    the conformed customer-week layer (int_customers__weekly_positions) at the
+    latest snapshot. -#}
 {{ config(contract={'enforced': ar_default_bucket_bounds()}) }}
 {%- set buckets = ar_age_buckets() %}
 
 with
 
-balances as (
-    select * from {{ ref('fct_ar_aged_balance_weekly') }}
+positions as (
+    select * from {{ ref('int_customers__weekly_positions') }}
     where is_latest and balance <> 0
-),
-
-outstanding as (
-    select * from {{ ref('fct_ar_outstanding_weekly') }}
-    where is_latest
-),
-
-exposure as (
-    select * from {{ ref('fct_ar_credit_exposure') }}
 ),
 
 ranked as (
@@ -32,57 +25,37 @@ ranked as (
         row_number() over (
             order by balance desc, {{ ar_bytewise('company_code') }}, {{ ar_bytewise('customer_code') }}
         ) as overall_rank
-    from balances
-),
-
-by_status_and_cause as (
-    select
-        company_code,
-        customer_code,
-        {%- for code in ar_dunning_status_codes() %}
-        sum(case when dunning_status = '{{ code }}' then outstanding_amount else 0 end) as status_{{ code }},
-        {%- endfor %}
-        {%- for code in ar_blocking_cause_codes() %}
-        sum(case when blocking_cause = '{{ code }}' then outstanding_amount else 0 end) as cause_{{ code }},
-        {%- endfor %}
-        count(*) as outstanding_rows
-    from outstanding
-    group by company_code, customer_code
+    from positions
 )
 
 select
-    cast(ranked.company_code as {{ dbt.type_string() }}) as company_code,
-    cast(ranked.customer_code as {{ dbt.type_string() }}) as customer_code,
-    cast(ranked.company_rank as integer) as rank,
-    cast(ranked.overall_rank as integer) as overall_rank,
-    cast(ranked.customer_name as {{ dbt.type_string() }}) as customer_name,
-    cast(ranked.customer_group as {{ dbt.type_string() }}) as customer_group,
-    cast(ranked.collector as {{ dbt.type_string() }}) as collector,
-    cast(ranked.balance as decimal(18, 2)) as balance,
+    cast(company_code as {{ dbt.type_string() }}) as company_code,
+    cast(customer_code as {{ dbt.type_string() }}) as customer_code,
+    cast(company_rank as integer) as rank,
+    cast(overall_rank as integer) as overall_rank,
+    cast(customer_name as {{ dbt.type_string() }}) as customer_name,
+    cast(customer_group as {{ dbt.type_string() }}) as customer_group,
+    cast(collector as {{ dbt.type_string() }}) as collector,
+    cast(balance as decimal(18, 2)) as balance,
     {%- for b in buckets %}
-    cast(ranked.{{ b.code }} as decimal(18, 2)) as {{ b.code }},
+    cast({{ b.code }} as decimal(18, 2)) as {{ b.code }},
     {%- endfor %}
-    cast(ranked.overdue_total as decimal(18, 2)) as overdue_total,
+    cast(overdue_total as decimal(18, 2)) as overdue_total,
     {%- for code in ar_dunning_status_codes() %}
-    cast(coalesce(by_status_and_cause.status_{{ code }}, 0) as decimal(18, 2)) as outstanding_{{ code }},
+    cast(outstanding_{{ code }} as decimal(18, 2)) as outstanding_{{ code }},
     {%- endfor %}
     {%- for code in ar_blocking_cause_codes() %}
-    cast(coalesce(by_status_and_cause.cause_{{ code }}, 0) as decimal(18, 2)) as outstanding_cause_{{ code }},
+    cast(outstanding_cause_{{ code }} as decimal(18, 2)) as outstanding_cause_{{ code }},
     {%- endfor %}
-    cast(exposure.credit_limit as decimal(18, 2)) as credit_limit,
-    cast(exposure.insured_limit as decimal(18, 2)) as insured_limit,
-    cast(exposure.available_credit as decimal(18, 2)) as available_credit,
-    cast(exposure.utilisation as decimal(18, 6)) as utilisation,
-    cast(exposure.is_over_limit as boolean) as is_over_limit,
-    cast(ranked.snapshot_date as date) as as_of_date
+    cast(credit_limit as decimal(18, 2)) as credit_limit,
+    cast(insured_limit as decimal(18, 2)) as insured_limit,
+    cast(available_credit as decimal(18, 2)) as available_credit,
+    cast(utilisation as decimal(18, 6)) as utilisation,
+    cast(is_over_limit as boolean) as is_over_limit,
+    cast(main_dunning_status as {{ dbt.type_string() }}) as main_dunning_status,
+    cast(main_blocking_cause as {{ dbt.type_string() }}) as main_blocking_cause,
+    cast(blocked_amount as decimal(18, 2)) as blocked_amount,
+    cast(snapshot_date as date) as as_of_date
 from ranked
-left join by_status_and_cause
-    on
-        ranked.company_code = by_status_and_cause.company_code
-        and ranked.customer_code = by_status_and_cause.customer_code
-left join exposure
-    on
-        ranked.company_code = exposure.company_code
-        and ranked.customer_code = exposure.customer_code
-where ranked.company_rank <= {{ var('top_customers_n') }}
+where company_rank <= {{ var('top_customers_n') }}
 order by company_code, rank

@@ -26,6 +26,10 @@ customers as (
     select * from {{ ref('int_customers__resolved') }}
 ),
 
+positions as (
+    select * from {{ ref('int_customers__weekly_positions') }}
+),
+
 open_items as (
     select
         snapshots.snapshot_date,
@@ -64,8 +68,11 @@ select
     cast(open_items.dunning_status as {{ dbt.type_string() }}) as dunning_status,
     cast(open_items.dunning_level as integer) as dunning_level,
     cast(open_items.blocking_cause as {{ dbt.type_string() }}) as blocking_cause,
-    -- the collector on the document's dunning row, else the customer's
-    cast(coalesce(open_items.document_collector, customers.collector) as {{ dbt.type_string() }}) as collector,
+    -- the collector on the document's dunning row, else the customer master's
+    cast(coalesce(open_items.document_collector, customers.collector) as {{ dbt.type_string() }})
+        as document_collector,
+    -- the collector responsible for the customer that week (conformed layer)
+    cast(positions.collector as {{ dbt.type_string() }}) as collector,
     cast(open_items.promised_date as date) as promised_date,
     cast(open_items.promised_amount as decimal(18, 2)) as promised_amount,
     cast(snapshot_extracts.extracted_at as date) as dunning_extracted_at,
@@ -80,3 +87,8 @@ left join customers
     on
         open_items.company_code = customers.company_code
         and open_items.customer_code = customers.customer_code
+left join positions
+    on
+        open_items.snapshot_date = positions.snapshot_date
+        and open_items.company_code = positions.company_code
+        and open_items.customer_code = positions.customer_code

@@ -6,7 +6,9 @@
     (int_ageing__item_state_runs) add their open amount to their key on the
     run's first snapshot and take it off after its last; a running sum over
     the snapshots gives each key's outstanding, which holds until the key's
-    next change. Incremental: a scheduled run recomputes only the snapshots
+    next change. The customer's name, group and collector come from the
+    conformed customer-week layer (int_customers__weekly_positions).
+    Incremental: a scheduled run recomputes only the snapshots
     from int_weekly__restatement's date on. -#}
 -- depends_on: {{ ref('int_weekly__restatement') }}
 {{ config(
@@ -26,12 +28,8 @@ snapshots as (
     select * from {{ ref('int_calendar__snapshot_dates') }}
 ),
 
-customers as (
-    select * from {{ ref('int_customers__resolved') }}
-),
-
-dunning_collectors as (
-    select * from {{ ref('int_dunning__customer_collectors_weekly') }}
+positions as (
+    select * from {{ ref('int_customers__weekly_positions') }}
 ),
 
 age_buckets as (
@@ -129,10 +127,9 @@ select
     cast(outstanding.snapshot_date as date) as snapshot_date,
     cast(outstanding.company_code as {{ dbt.type_string() }}) as company_code,
     cast(outstanding.customer_code as {{ dbt.type_string() }}) as customer_code,
-    cast(customers.customer_name as {{ dbt.type_string() }}) as customer_name,
-    cast(customers.customer_group as {{ dbt.type_string() }}) as customer_group,
-    -- who chases the customer this week: the dunning tool, else the master
-    cast(coalesce(dunning_collectors.collector, customers.collector) as {{ dbt.type_string() }}) as collector,
+    cast(positions.customer_name as {{ dbt.type_string() }}) as customer_name,
+    cast(positions.customer_group as {{ dbt.type_string() }}) as customer_group,
+    cast(positions.collector as {{ dbt.type_string() }}) as collector,
     cast(outstanding.age_bucket as {{ dbt.type_string() }}) as age_bucket,
     cast(age_buckets.age_bucket_order as integer) as age_bucket_order,
     cast(age_buckets.label_fr as {{ dbt.type_string() }}) as age_bucket_label_fr,
@@ -149,15 +146,12 @@ select
     cast(outstanding.open_item_count as integer) as open_item_count,
     cast(outstanding.is_latest as boolean) as is_latest
 from outstanding
-left join customers
+-- the customer's name, group and collector that week
+left join positions
     on
-        outstanding.company_code = customers.company_code
-        and outstanding.customer_code = customers.customer_code
-left join dunning_collectors
-    on
-        outstanding.snapshot_date = dunning_collectors.snapshot_date
-        and outstanding.company_code = dunning_collectors.company_code
-        and outstanding.customer_code = dunning_collectors.customer_code
+        outstanding.snapshot_date = positions.snapshot_date
+        and outstanding.company_code = positions.company_code
+        and outstanding.customer_code = positions.customer_code
 left join age_buckets
     on outstanding.age_bucket = age_buckets.age_bucket
 left join statuses
