@@ -156,7 +156,9 @@ run_states as (
         case
             when intervals.item_side = 'debit'
                 then {{ ar_days_between('intervals.due_date', 'runs.first_snapshot_date') }}
-        end as days_past_due
+        end as days_past_due,
+        -- the payment terms of an invoice run from its document date (§17)
+        coalesce(intervals.document_date, intervals.posting_date) as terms_start_date
     from runs
     inner join intervals
         on
@@ -196,7 +198,13 @@ select
     document_states.promised_amount,
     run_states.lettering_code,
     run_states.lettering_effective_date,
-    run_states.reference
+    run_states.reference,
+    -- an invoice whose terms exceed the legal maximum (§17); null for other items
+    case
+        when run_states.item_side = 'debit' and run_states.document_type = 'invoice'
+            then {{ ar_days_between('run_states.terms_start_date', 'run_states.due_date') }}
+                > {{ var('legal_max_terms_days') }}
+    end as terms_exceed_legal_max
 from run_states
 -- the document's state in the extract in force on the run's first snapshot
 left join document_states

@@ -77,6 +77,7 @@ select
     cast(open_items.promised_amount as decimal(18, 2)) as promised_amount,
     cast(snapshot_extracts.extracted_at as date) as dunning_extracted_at,
     cast(open_items.reference as {{ dbt.type_string() }}) as reference,
+    cast(open_items.terms_exceed_legal_max as boolean) as terms_exceed_legal_max,
     cast(open_items.is_latest as boolean) as is_latest
 from open_items
 left join snapshot_extracts
