@@ -65,8 +65,8 @@ reaches as (
     from levels_before
     inner join level_numbers
         on
-            level_numbers.dunning_level > levels_before.previous_max_level
-            and level_numbers.dunning_level <= levels_before.dunning_level
+            levels_before.previous_max_level < level_numbers.dunning_level
+            and levels_before.dunning_level >= level_numbers.dunning_level
 ),
 
 measured as (
@@ -77,11 +77,11 @@ measured as (
         reaches.reached_on,
         reaches.collector,
         reaches.dunning_level,
-        coalesce(at_level.open_debit_amount, 0) as open_at_level
-        {%- for n in horizons %},
+        {%- for n in horizons %}
         {{ ar_add_days('reaches.reached_on', n) }} <= as_of.as_of_date as is_evaluated_{{ n }}d,
-        coalesce(after_{{ n }}d.open_debit_amount, 0) as open_after_{{ n }}d
+        coalesce(after_{{ n }}d.open_debit_amount, 0) as open_after_{{ n }}d,
         {%- endfor %}
+        coalesce(at_level.open_debit_amount, 0) as open_at_level
     from reaches
     cross join as_of
     left join open_debits as at_level
@@ -107,15 +107,15 @@ monthly as (
         collector,
         dunning_level,
         count(*) as documents_reaching,
-        sum(open_at_level) as open_at_level
-        {%- for n in horizons %},
+        {%- for n in horizons %}
         sum(case when is_evaluated_{{ n }}d then 1 else 0 end) as evaluated_{{ n }}d,
         sum(case when is_evaluated_{{ n }}d and open_after_{{ n }}d = 0 then 1 else 0 end) as settled_{{ n }}d,
         sum(case when is_evaluated_{{ n }}d then open_at_level else 0 end) as evaluated_open_at_level_{{ n }}d,
         sum(
             case when is_evaluated_{{ n }}d then open_at_level - open_after_{{ n }}d else 0 end
-        ) as collected_amount_{{ n }}d
+        ) as collected_amount_{{ n }}d,
         {%- endfor %}
+        sum(open_at_level) as open_at_level
     from measured
     where open_at_level <> 0
     group by

@@ -59,6 +59,26 @@ months as (
     ) as distinct_months
 ),
 
+-- open debit intervals that are overdue at some point: from the day after
+-- the due date (or the interval's start, when later) to the interval's end
+overdue_intervals as (
+    select
+        company_code,
+        customer_code,
+        case
+            when valid_from > due_date then valid_from
+            else {{ ar_add_days('due_date', 1) }}
+        end as overdue_from,
+        valid_until as overdue_until,
+        open_amount,
+        -- the due date as a day number, for the weighted days past due
+        {{ ar_days_between(
+            "cast('2000-01-01' as date)", 'due_date'
+        ) }} as due_day_number
+    from intervals
+    where valid_until is null or valid_until > {{ ar_add_days('due_date', 1) }}
+),
+
 settled_items as (
     select
         company_code,
@@ -107,34 +127,30 @@ events as (
     select
         company_code,
         customer_code,
-        case
-            when valid_from > due_date then valid_from
-            else {{ ar_add_days('due_date', 1) }}
-        end as event_date,
+        overdue_from as event_date,
         0 as settled_count,
         0 as settled_amount,
         0 as late_amount_days,
         0 as on_time_amount,
         1 as overdue_count,
         open_amount as overdue_amount,
-        open_amount * {{ ar_days_between("cast('2000-01-01' as date)", 'due_date') }} as overdue_amount_due_days
-    from intervals
-    where valid_until is null or valid_until > {{ ar_add_days('due_date', 1) }}
+        open_amount * due_day_number as overdue_amount_due_days
+    from overdue_intervals
     union all
     -- ... until the interval ends
     select
         company_code,
         customer_code,
-        valid_until as event_date,
+        overdue_until as event_date,
         0 as settled_count,
         0 as settled_amount,
         0 as late_amount_days,
         0 as on_time_amount,
         -1 as overdue_count,
         -open_amount as overdue_amount,
-        -open_amount * {{ ar_days_between("cast('2000-01-01' as date)", 'due_date') }} as overdue_amount_due_days
-    from intervals
-    where valid_until > {{ ar_add_days('due_date', 1) }}
+        -open_amount * due_day_number as overdue_amount_due_days
+    from overdue_intervals
+    where overdue_until is not null
 ),
 
 -- an event counts from its month on (the last month only up to the as-of date)
@@ -163,16 +179,16 @@ levels as (
         company_code,
         customer_code,
         month_index as from_month_index,
-        lead(month_index) over (
-            partition by company_code, customer_code order by month_index
-        ) as until_month_index
         {%- for measure in ['settled_count', 'settled_amount', 'late_amount_days', 'on_time_amount',
-                            'overdue_count', 'overdue_amount', 'overdue_amount_due_days'] %},
+                            'overdue_count', 'overdue_amount', 'overdue_amount_due_days'] %}
         sum({{ measure }}) over (
             partition by company_code, customer_code
             order by month_index rows between unbounded preceding and current row
-        ) as {{ measure }}
+        ) as {{ measure }},
         {%- endfor %}
+        lead(month_index) over (
+            partition by company_code, customer_code order by month_index
+        ) as until_month_index
     from monthly_changes
 ),
 

@@ -306,8 +306,8 @@ with_base as (
         case
             when matrix.from_bucket = 'new'
                 then sum(case when matrix.from_bucket = 'new' then matrix.amount else 0 end) over (
-                    partition by matrix.snapshot_index, matrix.company_code
-                )
+                        partition by matrix.snapshot_index, matrix.company_code
+                    )
             else bucket_open.open_at_previous
         end as from_amount
     from matrix

@@ -5,7 +5,11 @@
     collected_rate <= 1), and the rates are the ratios of their columns. -#}
 {%- set horizons = ar_dunning_effect_days() %}
 
-select *
+select
+    month_start_date,
+    company_code,
+    collector,
+    dunning_level
 from {{ ref('fct_ar_dunning_effectiveness_monthly') }}
 where
     false

@@ -71,13 +71,15 @@ amounts as (
         reaches.document_number,
         reaches.dunning_level,
         reaches.reached_on,
-        reaches.collector
-        {%- for n in offsets %},
+        {%- for n in offsets %}
         coalesce(sum(
-            case when {{ ar_valid_on('debit_intervals', ar_add_days('reaches.reached_on', n)) }}
-                then debit_intervals.open_amount end
-        ), 0) as open_after_{{ n }}d
+            case
+                when {{ ar_valid_on('debit_intervals', ar_add_days('reaches.reached_on', n)) }}
+                    then debit_intervals.open_amount
+            end
+        ), 0) as open_after_{{ n }}d,
         {%- endfor %}
+        reaches.collector
     from reaches
     left join debit_intervals
         on
@@ -100,8 +102,7 @@ expected as (
         amounts.collector,
         amounts.dunning_level,
         count(*) as documents_reaching,
-        sum(amounts.open_after_0d) as open_at_level
-        {%- for n in horizons %},
+        {%- for n in horizons %}
         sum(case when {{ ar_add_days('amounts.reached_on', n) }} <= as_of.as_of_date then 1 else 0 end)
             as evaluated_{{ n }}d,
         sum(
@@ -117,8 +118,9 @@ expected as (
                     then amounts.open_after_0d - amounts.open_after_{{ n }}d
                 else 0
             end
-        ) as collected_amount_{{ n }}d
+        ) as collected_amount_{{ n }}d,
         {%- endfor %}
+        sum(amounts.open_after_0d) as open_at_level
     from amounts
     cross join as_of
     where amounts.open_after_0d <> 0

@@ -49,7 +49,7 @@ settled as (
     from months
     inner join settlements
         on
-            settlements.effective_date <= months.period_end_date
+            months.period_end_date >= settlements.effective_date
             and settlements.effective_date > {{ ar_add_days('months.period_end_date', -window_days) }}
     group by months.month_end_date, settlements.company_code, settlements.customer_code
 ),
@@ -67,7 +67,7 @@ overdue as (
     inner join intervals
         on
             {{ ar_valid_on('intervals', 'months.period_end_date') }}
-            and intervals.due_date < months.period_end_date
+            and months.period_end_date > intervals.due_date
     group by months.month_end_date, intervals.company_code, intervals.customer_code
 ),
 

@@ -50,30 +50,22 @@ pairs as (
     where weekly.previous_snapshot_index is not null
 ),
 
--- [piece_from, piece_until): the days the interval's item spends in the bucket
+-- [piece_from, piece_until): the days the interval's item spends in the
+-- bucket, from due date + lo (or the interval's start) to due date + hi + 1
+-- (or the interval's end); an open-ended bound is rendered as the interval's own
 pieces as (
     {%- for b in buckets %}
+    {%- set first_day = ar_add_days('due_date', b.lo) if b.lo is not none else 'valid_from' %}
+    {%- set end_day = ar_add_days('due_date', b.hi + 1) if b.hi is not none else 'cast(null as date)' %}
     select
         company_code,
         '{{ b.code }}' as age_bucket,
         open_amount,
-        {%- if b.lo is none %}
-        valid_from as piece_from,
-        {%- else %}
+        case when valid_from > {{ first_day }} then valid_from else {{ first_day }} end as piece_from,
         case
-            when valid_from > {{ ar_add_days('due_date', b.lo) }} then valid_from
-            else {{ ar_add_days('due_date', b.lo) }}
-        end as piece_from,
-        {%- endif %}
-        {%- if b.hi is none %}
-        valid_until as piece_until
-        {%- else %}
-        case
-            when valid_until is null or valid_until > {{ ar_add_days('due_date', b.hi + 1) }}
-                then {{ ar_add_days('due_date', b.hi + 1) }}
+            when valid_until is null or valid_until > {{ end_day }} then {{ end_day }}
             else valid_until
         end as piece_until
-        {%- endif %}
     from intervals
     {{ 'union all' if not loop.last }}
     {%- endfor %}
@@ -83,23 +75,23 @@ movements as (
     select
         pieces.company_code,
         pieces.age_bucket,
-        starts.snapshot_index,
+        start_days.snapshot_index,
         pieces.open_amount as amount_change,
         1 as item_count_change
     from pieces
-    inner join day_index as starts
-        on pieces.piece_from = starts.date_day
+    inner join day_index as start_days
+        on pieces.piece_from = start_days.date_day
     where pieces.piece_until is null or pieces.piece_from < pieces.piece_until
     union all
     select
         pieces.company_code,
         pieces.age_bucket,
-        ends.snapshot_index,
+        end_days.snapshot_index,
         -pieces.open_amount as amount_change,
         -1 as item_count_change
     from pieces
-    inner join day_index as ends
-        on pieces.piece_until = ends.date_day
+    inner join day_index as end_days
+        on pieces.piece_until = end_days.date_day
     where pieces.piece_from < pieces.piece_until
 ),
 
@@ -114,17 +106,24 @@ net_movements as (
     group by company_code, age_bucket, snapshot_index
 ),
 
+companies as (
+    select distinct company_code
+    from intervals
+),
+
+bucket_codes as (
+    {%- for b in buckets %}
+    select '{{ b.code }}' as age_bucket{{ ' union all' if not loop.last }}
+    {%- endfor %}
+),
+
 grid as (
     select
         companies.company_code,
         bucket_codes.age_bucket,
         snapshots.snapshot_index
-    from (select distinct company_code from intervals) as companies
-    cross join (
-        {%- for b in buckets %}
-        select '{{ b.code }}' as age_bucket{{ ' union all' if not loop.last }}
-        {%- endfor %}
-    ) as bucket_codes
+    from companies
+    cross join bucket_codes
     cross join snapshots
 ),
 
