@@ -3,12 +3,12 @@
     1st + falling due in the month), what was collected by lettering that
     took effect in the month, and how much of the unapplied payments got
     lettered. The sum over the customer groups of
-    fct_ar_collection_monthly_by_customer_group; the rates are recomputed
-    from the summed amounts. -#}
+    int_collection__monthly_figures; the rates are recomputed from the
+    summed amounts. -#}
 with
 
 by_customer_group as (
-    select * from {{ ref('fct_ar_collection_monthly_by_customer_group') }}
+    select * from {{ ref('int_collection__monthly_figures') }}
 ),
 
 figures as (
@@ -16,7 +16,7 @@ figures as (
         month_start_date,
         month_end_date,
         measured_until_date,
-        is_complete,
+        is_current_month,
         company_code,
         collector,
         sum(overdue_at_start) as overdue_at_start,
@@ -32,7 +32,7 @@ figures as (
         month_start_date,
         month_end_date,
         measured_until_date,
-        is_complete,
+        is_current_month,
         company_code,
         collector
 )
@@ -44,6 +44,6 @@ select
     cast(collector as {{ dbt.type_string() }}) as collector,
     {{ ar_collection_measures() }},
     cast(measured_until_date as date) as measured_until_date,
-    cast(is_complete as boolean) as is_complete
+    cast(not is_current_month as boolean) as is_complete
 from figures
 order by month_start_date, company_code, collector

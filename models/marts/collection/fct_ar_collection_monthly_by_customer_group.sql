@@ -1,49 +1,11 @@
 {#- The monthly collection KPIs (docs/definitions/07-collection-rate.md) per company, collector and
     customer group: the finest grain of the collection figures, so that BI
-    can filter by customer group. fct_ar_collection_monthly adds the groups
-    up. Rates are recomputed from the sums, never averaged. -#}
+    can filter by customer group (figures: int_collection__monthly_figures).
+    Rates are recomputed from the sums, never averaged. -#}
 with
 
-monthly_items as (
-    select * from {{ ref('int_collection__monthly_items') }}
-),
-
 figures as (
-    select
-        month_start_date,
-        month_end_date,
-        measured_until_date,
-        is_current_month,
-        company_code,
-        collector,
-        customer_group,
-        -- what had to be collected: overdue on the 1st, or falling due in the month
-        sum(
-            case when item_role = 'collection_target' and due_timing = 'overdue_at_start' then base_amount else 0 end
-        ) as overdue_at_start,
-        sum(
-            case
-                when item_role = 'collection_target' and due_timing = 'falling_due_in_month' then base_amount
-                else 0
-            end
-        ) as falling_due_in_month,
-        sum(case when item_role = 'collection_target' then base_amount else 0 end) as amount_to_collect,
-        -- settled by lettering that took effect in the month
-        sum(case when item_role = 'collection_target' then settled_amount else 0 end) as amount_collected,
-        sum(case when item_role = 'collection_target' then 1 else 0 end) as target_item_count,
-        -- payments waiting to be lettered, and how much of them got lettered
-        sum(case when item_role = 'unapplied_payment' then base_amount else 0 end) as unapplied_payments_base,
-        sum(case when item_role = 'unapplied_payment' then settled_amount else 0 end) as unapplied_payments_lettered,
-        sum(case when item_role = 'unapplied_payment' then 1 else 0 end) as unapplied_payment_count
-    from monthly_items
-    group by
-        month_start_date,
-        month_end_date,
-        measured_until_date,
-        is_current_month,
-        company_code,
-        collector,
-        customer_group
+    select * from {{ ref('int_collection__monthly_figures') }}
 )
 
 select

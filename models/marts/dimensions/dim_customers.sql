@@ -1,7 +1,7 @@
 {#- One row per customer account of a company, with the master data that
-    applies to it, and how it pays as of the as-of date (DEFINITIONS §14,
-    docs/definitions/14-payment-behaviour.md): the as-of month's row of
-    fct_ar_payment_behaviour_monthly, `unrated` without one. -#}
+    applies to it, and how it pays as of the as-of date
+    (docs/definitions/14-payment-behaviour.md): the as-of month's row of
+    int_customers__payment_behaviour_monthly, `unrated` without one. -#}
 with
 
 customers as (
@@ -9,7 +9,7 @@ customers as (
 ),
 
 payment_behaviour as (
-    select * from {{ ref('fct_ar_payment_behaviour_monthly') }}
+    select * from {{ ref('int_customers__payment_behaviour_monthly') }}
     where is_latest
 )
 
