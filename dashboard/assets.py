@@ -28,6 +28,7 @@ VERSION = "1.0.0"
 
 EUR = "$,.0f"  # with the French D3 locale of superset_config.py: 1 234 567 €
 PCT = ".1%"
+PCT_POINTS = ",.2f"  # a percentage the mart already holds × 100 (the D441-6 tables)
 DAYS = ",.1f"
 COUNT = ",d"
 
@@ -985,7 +986,7 @@ def conformite_charts(dims: Dims) -> list[Chart]:
                   order_by=[("company_code", True), ("table_code", True), ("lateness_band_order", True)],
                   filters=NO_FILTER_BUT_COMPANY,
                   column_config={**money_cols("amount"),
-                                 **{c: {"d3NumberFormat": PCT} for c in
+                                 **{c: {"d3NumberFormat": PCT_POINTS} for c in
                                     ("pct_of_revenue", "pct_of_invoice_count", "pct_of_invoice_amount")}},
                   description="Article D441-6 tables of the latest closed fiscal year "
                               "(fct_ar_statutory_payment_delays): I, invoices unpaid and past due "
