@@ -28,7 +28,7 @@ select
     debits.customer_code,
     debits.entry_id as debit_entry_id,
     credits.entry_id as credit_entry_id,
-    debits.remaining_size as proposed_amount
+    cast(debits.remaining_size as decimal(18, 2)) as proposed_amount
 from ranked as debits
 inner join ranked as credits
     on

@@ -22,7 +22,8 @@ select
     intervals.reference,
     intervals.posting_date,
     intervals.due_date,
-    abs(intervals.open_amount) as open_size,
+    -- two decimals on every engine (PostgreSQL's abs keeps numeric's own scale)
+    cast(abs(intervals.open_amount) as decimal(18, 2)) as open_size,
     as_of.as_of_date
 from intervals
 cross join as_of

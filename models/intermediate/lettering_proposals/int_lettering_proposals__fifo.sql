@@ -36,8 +36,11 @@ select
     debits.customer_code,
     debits.entry_id as debit_entry_id,
     credits.entry_id as credit_entry_id,
-    least(debits.queue_start + debits.remaining_size, credits.queue_start + credits.remaining_size)
-    - greatest(debits.queue_start, credits.queue_start) as proposed_amount
+    cast(
+        least(debits.queue_start + debits.remaining_size, credits.queue_start + credits.remaining_size)
+        - greatest(debits.queue_start, credits.queue_start)
+        as decimal(18, 2)
+    ) as proposed_amount
 from queued as debits
 inner join queued as credits
     on

@@ -84,6 +84,7 @@ select
     customer_code,
     debit_entry_id,
     credit_entry_id,
-    proposed_amount
+    -- two decimals on every engine
+    cast(proposed_amount as decimal(18, 2)) as proposed_amount
 from proposals
 where proposed_amount > 0
