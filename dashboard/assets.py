@@ -731,7 +731,6 @@ def recouvrement_datasets() -> list[Dataset]:
                 "and group (dim_customers) and the FR labels of its status and cause."),
             sql="""select
     w.*,
-    c.customer_name,
     c.customer_group,
     s.label_fr as dunning_status_label,
     b.label_fr as blocking_cause_label
@@ -804,16 +803,11 @@ inner join marts.dim_calendar as cal
             description=(
                 "fct_ar_payment_behaviour_monthly for the as-of month "
                 "(dim_calendar.months_before_as_of = 0: each customer's rating as of the as-of "
-                "date), with the customer's name and group (dim_customers)."),
-            sql="""select
-    p.*,
-    c.customer_name,
-    c.customer_group
+                "date); the mart carries the customer's name and group."),
+            sql="""select p.*
 from marts.fct_ar_payment_behaviour_monthly as p
 inner join marts.dim_calendar as cal
     on p.month_end_date = cal.date_day
-left join marts.dim_customers as c
-    on p.company_code = c.company_code and p.customer_code = c.customer_code
 where cal.months_before_as_of = 0""",
             verbose={"payment_rating": "Note de paiement", "weighted_days_late": "Retard moyen pondéré"},
             needs=("fct_ar_payment_behaviour_monthly",),
@@ -941,7 +935,6 @@ where cal.fiscal_year_end_rank_from_latest = 1""",
                          "overdue as of the as-of date) with the customer's name and group."),
             sql="""select
     l.*,
-    c.customer_name,
     c.customer_group
 from marts.fct_ar_late_payment_claims as l
 left join marts.dim_customers as c
@@ -959,7 +952,6 @@ left join marts.dim_customers as c
                          "with the insurer's deadline) with the customer's name and group."),
             sql="""select
     i.*,
-    c.customer_name,
     c.customer_group
 from marts.fct_ar_insurer_watchlist as i
 left join marts.dim_customers as c
