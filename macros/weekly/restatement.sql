@@ -55,3 +55,62 @@
     {%- endif -%}
     {{ return(local_md5(parts | join(';'))) }}
 {%- endmacro %}
+
+{#- Incremental intermediate chain (docs/weekly-runs.md): the item-grain and
+    document-grain intermediates keep the rows of the items a build does not
+    recompute (int_weekly__restated_items says which it does). The pre-hook
+    deletes the rows of the recomputed items, the model selects them again.
+    `keys`: the columns naming an item (company_code, entry_id) or a document
+    (company_code, customer_code, document_number). Not incremental (first
+    build, --full-refresh, Spark): nothing deleted, every item selected. -#}
+{% macro ar_delete_restated_items(keys=['company_code', 'entry_id']) -%}
+    {%- if is_incremental() -%}
+    delete from {{ this }} as target
+    where exists (
+        select 1
+        from {{ ref('int_weekly__restated_items') }} as restated
+        where
+            {% for key in keys -%}
+            {{ 'and ' if not loop.first }}restated.{{ key }} = target.{{ key }}
+            {% endfor %}
+    )
+    {%- else -%}
+    select 1 as nothing_to_delete
+    {%- endif -%}
+{%- endmacro %}
+
+{#- in the model: only the rows of the items being recomputed -#}
+{% macro ar_restated_items_only(alias, keys=['company_code', 'entry_id']) -%}
+    {%- if is_incremental() -%}
+    exists (
+        select 1
+        from {{ ref('int_weekly__restated_items') }} as restated
+        where
+            {% for key in keys -%}
+            {{ 'and ' if not loop.first }}restated.{{ key }} = {{ alias }}.{{ key }}
+            {% endfor %}
+    )
+    {%- else -%}
+    1 = 1
+    {%- endif -%}
+{%- endmacro %}
+
+{#- pre-hook of int_dunning__document_state_intervals: drop the intervals that
+    reach the first changed extract (nothing when no extract changed) -#}
+{% macro ar_delete_restated_dunning_intervals() -%}
+    {%- if is_incremental() -%}
+    delete from {{ this }} as target
+    where exists (
+        select 1
+        from {{ ref('int_weekly__restatement') }} as restatement
+        where
+            restatement.dunning_restate_from_date is not null
+            and (
+                target.valid_until is null
+                or target.valid_until >= restatement.dunning_restate_from_date
+            )
+    )
+    {%- else -%}
+    select 1 as nothing_to_delete
+    {%- endif -%}
+{%- endmacro %}

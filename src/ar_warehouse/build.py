@@ -204,10 +204,25 @@ def code_digest() -> str:
     return digest.hexdigest()
 
 
+def settings_digest(vars_: dict | None) -> str:
+    """The code digest, and the vars given on the command line but the as-of date.
+
+    Any of them can change what an incremental model computed in an earlier build (a
+    bucket bound, a payment-terms default, the legal maximum terms...): a change restates
+    everything. The as-of date is not a setting: the restatement handles it (the latest snapshot).
+    """
+    import hashlib
+
+    settings = {k: v for k, v in (vars_ or {}).items() if k not in ("as_of_date", "ar_code_digest")}
+    if not settings:
+        return code_digest()
+    return hashlib.sha256((code_digest() + json.dumps(settings, sort_keys=True, default=str)).encode()).hexdigest()
+
+
 def run_dbt(args: list[str], warehouse: Path, *, vars_: dict | None = None, quiet: bool = False,
             target: str | None = None) -> subprocess.CompletedProcess:
     root = project_dir()
-    vars_ = {"ar_code_digest": code_digest(), **(vars_ or {})}
+    vars_ = {"ar_code_digest": settings_digest(vars_), **(vars_ or {})}
     env = dict(os.environ)
     env["AR_DUCKDB_PATH"] = str(warehouse)
     env.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")

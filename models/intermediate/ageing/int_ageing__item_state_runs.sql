@@ -10,14 +10,26 @@
     next snapshot; the state is read on that snapshot and holds until the
     next change. This is a few rows per item instead of one per item and
     week (docs/scaling.md: 135 M item-weeks at 10 M ledger lines), and the
-    weekly marts are running sums over these runs. -#}
-{{ config(materialized="table") }}
+    weekly marts are running sums over these runs.
+
+    Incremental (docs/weekly-runs.md): a scheduled run recomputes the runs of
+    the items int_weekly__restated_items names; an item settled before the
+    earliest change keeps its runs (they all start before it). -#}
+-- depends_on: {{ ref('int_weekly__restated_items') }}
+{{ config(
+    materialized=ar_weekly_materialization(),
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook="{{ ar_delete_restated_items() }}"
+) }}
 {%- set buckets = ar_age_buckets() %}
 
 with
 
 intervals as (
-    select * from {{ ref('int_ledger__open_item_intervals') }}
+    select intervals.*
+    from {{ ref('int_ledger__open_item_intervals') }} as intervals
+    where {{ ar_restated_items_only('intervals') }}
 ),
 
 day_index as (

@@ -2,12 +2,26 @@
     amount changes at most once after it is posted: on its lettering group's
     effective date it drops to its residual. So each item is one or two
     validity intervals [valid_from, valid_until) instead of one row per day
-    or per week. Zero-amount items are never open. -#}
+    or per week. Zero-amount items are never open.
+
+    Incremental (docs/weekly-runs.md): a scheduled run recomputes only the
+    items int_weekly__restated_items names (still open when the earliest
+    change since the previous build can reach them); an item settled before
+    keeps its intervals. -#}
+-- depends_on: {{ ref('int_weekly__restated_items') }}
+{{ config(
+    materialized=ar_weekly_materialization(),
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook="{{ ar_delete_restated_items() }}"
+) }}
+
 with
 
 entries as (
-    select * from {{ ref('stg_ledger__entries') }}
-    where amount <> 0
+    select entries.*
+    from {{ ref('stg_ledger__entries') }} as entries
+    where entries.amount <> 0 and {{ ar_restated_items_only('entries') }}
 ),
 
 settlements as (

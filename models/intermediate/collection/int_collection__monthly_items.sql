@@ -21,11 +21,26 @@
     Each row is assigned to the collector of the item as of the day before
     the month starts, or as of its posting date when posted in the month:
     the collector on its row in the dunning extract in force that day, else
-    the customer master's, else '(none)'. -#}
+    the customer master's, else '(none)'.
+
+    Incremental (docs/weekly-runs.md): a scheduled run recomputes every month
+    of the items int_weekly__restated_items names (open on the first day of
+    the earliest changed date's month, or posted since); an item settled
+    before has only earlier months, measured on dates no change reaches. -#}
+-- depends_on: {{ ref('int_weekly__restated_items') }}
+{{ config(
+    materialized=ar_weekly_materialization(),
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook="{{ ar_delete_restated_items() }}"
+) }}
+
 with
 
 entries as (
-    select * from {{ ref('stg_ledger__entries') }}
+    select entries.*
+    from {{ ref('stg_ledger__entries') }} as entries
+    where {{ ar_restated_items_only('entries') }}
 ),
 
 settlements as (

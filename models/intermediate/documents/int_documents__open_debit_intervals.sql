@@ -10,17 +10,33 @@
     debit posting: from then on the document is in the books, and a step
     with amount 0 means it is settled. Before the first step the document
     has no debit in the books (amount 0, not settled). Every model that asks
-    "how much of this document was still owed on date d" reads this. -#}
+    "how much of this document was still owed on date d" reads this.
+
+    Incremental (docs/weekly-runs.md): a scheduled run recomputes the steps
+    of the documents of the items int_weekly__restated_items names (their
+    old document too, when an item moved); every other document's items
+    are all settled before the earliest change, so its steps stay. -#}
+-- depends_on: {{ ref('int_weekly__restated_items') }}
+{%- set document_keys = ['company_code', 'customer_code', 'document_number'] %}
+{{ config(
+    materialized=ar_weekly_materialization(),
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook="{{ ar_delete_restated_items(['company_code', 'customer_code', 'document_number']) }}"
+) }}
+
 with
 
 debit_entries as (
-    select * from {{ ref('stg_ledger__entries') }}
-    where amount > 0
+    select entries.*
+    from {{ ref('stg_ledger__entries') }} as entries
+    where entries.amount > 0 and {{ ar_restated_items_only('entries', document_keys) }}
 ),
 
 debit_intervals as (
-    select * from {{ ref('int_ledger__open_item_intervals') }}
-    where item_side = 'debit'
+    select intervals.*
+    from {{ ref('int_ledger__open_item_intervals') }} as intervals
+    where intervals.item_side = 'debit' and {{ ar_restated_items_only('intervals', document_keys) }}
 ),
 
 -- every date the document's open debit amount may change; a debit item

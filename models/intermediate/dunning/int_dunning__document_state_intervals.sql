@@ -12,13 +12,42 @@
     The models that need a document's state on a date (a snapshot, the day
     before a month) look it up here by document and date: a few rows per
     document instead of one per document and extract (21.7 M rows at 10 M
-    ledger lines), and the interval bounds are the dates the state changes. -#}
-{{ config(materialized='table') }}
+    ledger lines), and the interval bounds are the dates the state changes.
+
+    Incremental (docs/weekly-runs.md): a scheduled run extends the intervals
+    from the previous build's instead of rebuilding them from every extract.
+    Intervals ending before the first extract that changed stay; the
+    others are dropped (pre-hook) and computed again from the extract rows
+    since the earliest of them started (int_weekly__restated_dunning_documents):
+    a run start is decided by rows before the change, which did not move,
+    so the recomputed runs start where they did. A week with one new
+    extract reads the open documents' current runs and the new extract,
+    not three years of extracts. -#}
+-- depends_on: {{ ref('int_weekly__restatement') }}
+-- depends_on: {{ ref('int_weekly__restated_dunning_documents') }}
+{{ config(
+    materialized=ar_weekly_materialization(),
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook="{{ ar_delete_restated_dunning_intervals() }}"
+) }}
 
 with
 
 document_states as (
-    select * from {{ ref('stg_dunning__document_states') }}
+    select document_states.*
+    from {{ ref('stg_dunning__document_states') }} as document_states
+    {%- if is_incremental() %}
+    cross join {{ ref('int_weekly__restatement') }} as restatement
+    left join {{ ref('int_weekly__restated_dunning_documents') }} as restated
+        on
+            document_states.company_code = restated.company_code
+            and document_states.customer_code = restated.customer_code
+            and document_states.document_number = restated.document_number
+    where
+        document_states.extracted_at >= restatement.dunning_restate_from_date
+        or document_states.extracted_at >= restated.restart_date
+    {%- endif %}
 ),
 
 extracts as (

@@ -72,27 +72,53 @@ changes as (
 earliest as (
     select
         min(affected_from_date) as affected_from_date,
+        min(case when fingerprint_kind = 'dunning_extract' then affected_from_date end)
+            as dunning_affected_from_date,
         count(affected_from_date) as change_count
     from changes
     where affected_from_date is not null
+),
+
+restated as (
+    select
+        case
+            when earliest.affected_from_date is null
+                then {{ ar_add_days('spine.latest_snapshot_date', 1) }}
+            when earliest.affected_from_date <= spine.first_snapshot_date then spine.first_snapshot_date
+            else earliest.affected_from_date
+        end as restate_from_date,
+        coalesce(earliest.affected_from_date <= spine.first_snapshot_date, false) as is_full_restatement,
+        earliest.dunning_affected_from_date,
+        cast(earliest.change_count as integer) as change_count
+    from spine
+    cross join earliest
 )
 
 select
+    restate_from_date,
+    is_full_restatement,
+    change_count,
+    -- the intermediate chain recomputes the items still open on the first day of the month
+    -- of restate_from_date (the monthly collection items restate whole months); nothing when
+    -- nothing changed
     case
-        when earliest.affected_from_date is null
-            then {{ ar_add_days('spine.latest_snapshot_date', 1) }}
-        when earliest.affected_from_date <= spine.first_snapshot_date then spine.first_snapshot_date
-        else earliest.affected_from_date
-    end as restate_from_date,
-    coalesce(earliest.affected_from_date <= spine.first_snapshot_date, false) as is_full_restatement,
-    cast(earliest.change_count as integer) as change_count
-from spine
-cross join earliest
+        when is_full_restatement then cast('1900-01-01' as date)
+        when change_count = 0 then cast(null as date)
+        else cast({{ dbt.date_trunc('month', 'restate_from_date') }} as date)
+    end as item_restate_from_date,
+    -- the dunning state intervals recompute from the first changed extract on
+    case
+        when is_full_restatement then cast('1900-01-01' as date)
+        else dunning_affected_from_date
+    end as dunning_restate_from_date
+from restated
 {% else %}
 -- no previous build to compare with (or --full-refresh): everything
 select
     spine.first_snapshot_date as restate_from_date,
     true as is_full_restatement,
-    cast(null as integer) as change_count
+    cast(null as integer) as change_count,
+    cast('1900-01-01' as date) as item_restate_from_date,
+    cast('1900-01-01' as date) as dunning_restate_from_date
 from spine
 {% endif %}
