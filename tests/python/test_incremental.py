@@ -1,12 +1,22 @@
-"""Incremental weekly runs give exactly the marts of a full rebuild.
+"""Incremental weekly runs give exactly the marts and intermediates of a full rebuild.
 
 A generated history is replayed as weekly deliveries (ledger lines posted by each run's as-of
 date, lettering arriving late, one more dunning extract a week). Each week is built
-incrementally from the published warehouse of the week before; on the way: a corrected
-re-delivery of a line posted months earlier, a run on a mid-week as-of date (a snapshot that
-the next run must drop), and a customer moved to another group (every snapshot shows the
-group: everything is restated). At the checkpoints, every mart's checksum equals a full
-rebuild's from the same landing folder.
+incrementally from the published warehouse of the week before, and every delivery also hits
+one of the cases that invalidate what the incremental chain kept (docs/weekly-runs.md):
+
+- a corrected re-delivery of an invoice line posted months earlier (restated from its posting);
+- an old dunning extract re-delivered with one row changed (the dunning state intervals
+  restated from that extract on);
+- a lettering code added to an old open invoice, with the payment that settles it;
+- an old line moved to another document (its old document is recomputed too);
+- a run on a mid-week as-of date (a snapshot that the next run must drop);
+- a vanished file (an old dunning extract no longer delivered);
+- a customer moved to another group (every snapshot shows the group: everything restated);
+- a changed var (everything restated).
+
+At the checkpoints, the checksum of every mart and of every intermediate model (the
+restatement's own bookkeeping aside) equals a full rebuild's from the same landing folder.
 """
 
 from __future__ import annotations
@@ -26,12 +36,17 @@ from ar_warehouse.devtools.generator import main as generate
 from conftest import query
 
 
-def _build(landing: Path, warehouse: Path, as_of: date, *, full_refresh: bool = False) -> dict:
-    build(landing, warehouse, vars_={"as_of_date": as_of.isoformat()}, run_tests=False, validate_data=False,
-          quiet=True, full_refresh=full_refresh, log=lambda *_: None)
-    (restate_from, is_full, changes), = query(
-        warehouse, "select restate_from_date, is_full_restatement, change_count from intermediate.int_weekly__restatement")
-    return {"restate_from": restate_from, "is_full": is_full, "changes": changes}
+def _build(landing: Path, warehouse: Path, as_of: date, *, full_refresh: bool = False,
+           vars_: dict | None = None) -> dict:
+    build(landing, warehouse, vars_={"as_of_date": as_of.isoformat(), **(vars_ or {})}, run_tests=False,
+          validate_data=False, quiet=True, full_refresh=full_refresh, log=lambda *_: None)
+    (restate_from, is_full, changes, dunning_from, items, entries), = query(warehouse, """
+        select restate_from_date, is_full_restatement, change_count, dunning_restate_from_date,
+            (select count(*) from intermediate.int_weekly__restated_items),
+            (select count(*) from staging.stg_ledger__entries)
+        from intermediate.int_weekly__restatement""")
+    return {"restate_from": restate_from, "is_full": is_full, "changes": changes, "dunning_from": dunning_from,
+            "items": items, "entries": entries}
 
 
 def _correct_an_old_line(landing: Path, posted_before: date) -> tuple[str, date]:
@@ -48,6 +63,64 @@ def _correct_an_old_line(landing: Path, posted_before: date) -> tuple[str, date]
                     csv.writer(fh).writerows([rows[0], row])
                 return row[names.index("entry_id")].strip(), posted
     raise AssertionError("no unlettered invoice to correct")
+
+
+def _read(path: Path) -> tuple[list[str], list[list[str]]]:
+    with path.open(newline="", encoding="utf-8-sig") as fh:
+        rows = list(csv.reader(fh))
+    return [h.strip().lower() for h in rows[0]], rows
+
+
+def _write(path: Path, rows: list[list[str]]) -> None:
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows(rows)
+
+
+def _open_old_invoice(landing: Path, posted_before: date, skip: set[str]) -> tuple[list[str], list[str]]:
+    """An invoice line posted before the date and still unlettered in this delivery."""
+    for path in sorted((landing / "ledger").glob("ledger_*.csv")):
+        names, rows = _read(path)
+        for row in rows[1:]:
+            get = {n: v.strip() for n, v in zip(names, row)}
+            if (get["entry_id"] not in skip and get["debit"] and not get["lettering_code"]
+                    and date.fromisoformat(get["posting_date"]) < posted_before):
+                return names, row
+    raise AssertionError("no open old invoice")
+
+
+def _letter_an_old_invoice(landing: Path, as_of: date, skip: set[str]) -> str:
+    """A payment received this week settles an invoice posted months ago: the invoice's line is
+    re-delivered with a lettering code, beside the new payment line with the same code."""
+    names, row = _open_old_invoice(landing, date(2024, 12, 1), skip)
+    invoice = list(row)
+    invoice[names.index("lettering_code")] = "ZZLATE"
+    invoice[names.index("lettering_date")] = as_of.isoformat()
+    payment = list(row)
+    for column, value in {"entry_id": "ZZPAY-0001", "document_type": "RG", "posting_date": as_of.isoformat(),
+                          "document_date": as_of.isoformat(), "due_date": "", "credit": row[names.index("debit")],
+                          "debit": "", "lettering_code": "ZZLATE", "lettering_date": as_of.isoformat(),
+                          "reference": "VIR-ZZ"}.items():
+        if column in names:
+            payment[names.index(column)] = value
+    _write(landing / "ledger" / "zz_lettering.csv", [names, invoice, payment])
+    return invoice[names.index("entry_id")].strip()
+
+
+def _move_an_old_line_to_another_document(landing: Path, skip: set[str]) -> str:
+    """An invoice line re-delivered under another document number (a mis-keyed number fixed)."""
+    names, row = _open_old_invoice(landing, date(2025, 2, 1), skip)
+    moved = list(row)
+    moved[names.index("document_number")] = row[names.index("document_number")].strip() + "-BIS"
+    _write(landing / "ledger" / "zz_renumbered.csv", [names, moved])
+    return moved[names.index("entry_id")].strip()
+
+
+def _redeliver_an_old_extract_changed(landing: Path, extract: str) -> None:
+    """An old dunning extract delivered again with one document's collector changed."""
+    path = landing / "dunning" / extract
+    names, rows = _read(path)
+    rows[1][names.index("collector")] = "Collecteur Remplacant"
+    _write(path, rows)
 
 
 def _move_a_customer_to_another_group(landing: Path) -> None:
@@ -68,38 +141,59 @@ def history(tmp_path_factory) -> Path:
     return root
 
 
+def _checksums(warehouse: Path) -> dict:
+    sums = mart_checksums(warehouse)
+    sums.update({f"intermediate.{table}": value for table, value in mart_checksums(warehouse, "intermediate").items()
+                 if not table.startswith("int_weekly__")})
+    return sums
+
+
 def test_weekly_incremental_runs_equal_a_full_rebuild(history):
     source, published = history / "history", history / "published" / "ar.duckdb"
     weeks = [date(2025, 5, 25), date(2025, 6, 1), date(2025, 6, 8), date(2025, 6, 11), date(2025, 6, 15),
-             date(2025, 6, 22)]
+             date(2025, 6, 22), date(2025, 6, 29)]
+    changed_var = {"legal_max_terms_days": 45}
     runs = []
     for week, as_of in enumerate(weeks):
         landing = history / f"landing_{week}"
         landing_as_of(source, landing, as_of)
-        if week >= 2:  # the correction stays in every later delivery
+        if week >= 2:  # the corrections stay in every later delivery
             corrected_entry, corrected_posting = _correct_an_old_line(landing, date(2024, 11, 1))
+            _redeliver_an_old_extract_changed(landing, "dunning_2025-04-07.csv")
+        if week >= 3:
+            lettered_entry = _letter_an_old_invoice(landing, weeks[3], {corrected_entry})
+            _move_an_old_line_to_another_document(landing, {corrected_entry, lettered_entry})
+        if week >= 4:  # an old extract is no longer delivered
+            (landing / "dunning" / "dunning_2025-03-03.csv").unlink()
         if week >= 5:
             _move_a_customer_to_another_group(landing)
-        runs.append(_build(landing, published, as_of))
+        vars_ = changed_var if week >= 6 else None
+        runs.append(_build(landing, published, as_of, vars_=vars_))
 
-        if week in (2, 4, 5):
+        if week in (2, 4, 6):
             rebuilt = history / f"full_{week}" / "ar.duckdb"
-            _build(landing, rebuilt, as_of, full_refresh=True)
-            incremental, full = mart_checksums(published), mart_checksums(rebuilt)
+            _build(landing, rebuilt, as_of, full_refresh=True, vars_=vars_)
+            incremental, full = _checksums(published), _checksums(rebuilt)
             assert incremental == full, {m: (incremental.get(m), full.get(m)) for m in full
                                          if incremental.get(m) != full.get(m)}
 
-    # the first build is full; a plain week recomputes from the previous latest snapshot only
+    # the first build is full; a plain week recomputes from the previous latest snapshot only,
+    # and the chain only the items open since the first of that month
     assert runs[0]["is_full"]
-    assert runs[1] == {"restate_from": weeks[0], "is_full": False, "changes": runs[1]["changes"]}
+    assert runs[1]["restate_from"] == weeks[0] and not runs[1]["is_full"]
+    assert runs[1]["items"] < runs[1]["entries"] / 4, runs[1]
     # a corrected line posted months ago: from that line's posting date, not from the start
     assert not runs[2]["is_full"] and runs[2]["restate_from"] == corrected_posting, corrected_entry
+    # the re-delivered extract restates the dunning intervals from its date on
+    assert runs[2]["dunning_from"] == date(2025, 4, 7)
     # the mid-week as-of snapshot is recomputed (and dropped) by the next run
     assert runs[4]["restate_from"] == weeks[3]
     snapshots = [d for (d,) in query(published, "select distinct snapshot_date from marts.fct_ar_outstanding_weekly")]
     assert weeks[3] not in snapshots and weeks[4] in snapshots
-    # a customer's group shows on every snapshot: everything restated
-    assert runs[5]["is_full"]
+    # the vanished extract restates the dunning intervals from its date on
+    assert runs[4]["dunning_from"] == date(2025, 3, 3)
+    # a customer's group shows on every snapshot, a var may change any row: everything restated
+    assert runs[5]["is_full"] and runs[6]["is_full"]
 
 
 def test_a_run_with_nothing_new_restates_nothing(history):
