@@ -25,3 +25,23 @@
         ) as d{{ i }}
         {%- endfor %}
 {%- endmacro %}
+
+{#- The months of each company from `first_month_start_date` to
+    `last_month_start_date` of the CTE `ranges` (one row per company), as
+    (company_code, month_start_date); needs a CTE `integers` (ar_integers)
+    with at least as many numbers as months. -#}
+{% macro ar_company_months(ranges) -%}
+    select
+        {{ ranges }}.company_code,
+        {{ ar_date_add('month', 'integers.n', ranges ~ '.first_month_start_date') }} as month_start_date
+    from {{ ranges }}
+    cross join integers
+    where
+        integers.n <= (
+            extract(year from {{ ranges }}.last_month_start_date) * 12
+            + extract(month from {{ ranges }}.last_month_start_date)
+        ) - (
+            extract(year from {{ ranges }}.first_month_start_date) * 12
+            + extract(month from {{ ranges }}.first_month_start_date)
+        )
+{%- endmacro %}

@@ -32,19 +32,7 @@ company_ranges as (
 ),
 
 company_months as (
-    select
-        company_ranges.company_code,
-        {{ ar_date_add('month', 'integers.n', 'company_ranges.first_month_start_date') }} as month_start_date
-    from company_ranges
-    cross join integers
-    where
-        integers.n <= (
-            extract(year from company_ranges.last_month_start_date) * 12
-            + extract(month from company_ranges.last_month_start_date)
-        ) - (
-            extract(year from company_ranges.first_month_start_date) * 12
-            + extract(month from company_ranges.first_month_start_date)
-        )
+    {{ ar_company_months('company_ranges') }}
 ),
 
 collectors as (
