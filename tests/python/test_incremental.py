@@ -106,13 +106,13 @@ def _letter_an_old_invoice(landing: Path, as_of: date, skip: set[str]) -> str:
     return invoice[names.index("entry_id")].strip()
 
 
-def _move_an_old_line_to_another_document(landing: Path, skip: set[str]) -> str:
+def _move_an_old_line_to_another_document(landing: Path, skip: set[str]) -> date:
     """An invoice line re-delivered under another document number (a mis-keyed number fixed)."""
     names, row = _open_old_invoice(landing, date(2025, 2, 1), skip)
     moved = list(row)
     moved[names.index("document_number")] = row[names.index("document_number")].strip() + "-BIS"
     _write(landing / "ledger" / "zz_renumbered.csv", [names, moved])
-    return moved[names.index("entry_id")].strip()
+    return date.fromisoformat(moved[names.index("posting_date")].strip())
 
 
 def _redeliver_an_old_extract_changed(landing: Path, extract: str) -> None:
@@ -162,7 +162,7 @@ def test_weekly_incremental_runs_equal_a_full_rebuild(history):
             _redeliver_an_old_extract_changed(landing, "dunning_2025-04-07.csv")
         if week >= 3:
             lettered_entry = _letter_an_old_invoice(landing, weeks[3], {corrected_entry})
-            _move_an_old_line_to_another_document(landing, {corrected_entry, lettered_entry})
+            moved_posting = _move_an_old_line_to_another_document(landing, {corrected_entry, lettered_entry})
         if week >= 4:  # an old extract is no longer delivered
             (landing / "dunning" / "dunning_2025-03-03.csv").unlink()
         if week >= 5:
@@ -186,12 +186,13 @@ def test_weekly_incremental_runs_equal_a_full_rebuild(history):
     assert not runs[2]["is_full"] and runs[2]["restate_from"] == corrected_posting, corrected_entry
     # the re-delivered extract restates the dunning intervals from its date on
     assert runs[2]["dunning_from"] == date(2025, 4, 7)
-    # the mid-week as-of snapshot is recomputed (and dropped) by the next run
-    assert runs[4]["restate_from"] == weeks[3]
+    # a line moved to another document: from its posting date (its old document recomputed too)
+    assert runs[3]["restate_from"] == moved_posting
+    # the mid-week as-of snapshot is dropped by the next run
     snapshots = [d for (d,) in query(published, "select distinct snapshot_date from marts.fct_ar_outstanding_weekly")]
     assert weeks[3] not in snapshots and weeks[4] in snapshots
-    # the vanished extract restates the dunning intervals from its date on
-    assert runs[4]["dunning_from"] == date(2025, 3, 3)
+    # the vanished extract restates everything from its date on (before the mid-week snapshot)
+    assert runs[4]["dunning_from"] == date(2025, 3, 3) and runs[4]["restate_from"] == date(2025, 3, 3)
     # a customer's group shows on every snapshot, a var may change any row: everything restated
     assert runs[5]["is_full"] and runs[6]["is_full"]
 
