@@ -40,7 +40,7 @@ from pathlib import Path
 
 import duckdb
 
-from .landing import LandingError, LandingReport, land
+from .landing import SOURCES, LandingError, LandingReport, land
 from .paths import project_dir
 from .quality import validate, write_reports
 
@@ -353,15 +353,21 @@ def _locked_build(landing_dir: Path, warehouse: Path, run: RunRecord, *, vars_: 
             run.rows_quarantined = con.execute(
                 "select count(*) from staging.stg_landing__quarantined_rows").fetchone()[0]
             run.as_of_date = str(con.execute("select as_of_date from intermediate.int_calendar__as_of").fetchone()[0])
-            run.restate_from_date = str(con.execute(
-                "select restate_from_date from intermediate.int_weekly__restatement").fetchone()[0])
+            restate_from, is_full_restatement = con.execute(
+                "select restate_from_date, is_full_restatement from intermediate.int_weekly__restatement").fetchone()
+            run.restate_from_date = str(restate_from)
         finally:
             con.close()
 
         if validate_data:
             t0 = time.perf_counter()
+            # an incremental run checks what it changed: the rows of the files it landed and the
+            # rows it wrote in incremental models; a full restatement checks everything
+            landed = None if not incremental or is_full_restatement else {
+                spec.name: {f.source_file for f in report.files if f.source == spec.name and not f.kept}
+                for spec in SOURCES}
             validation = validate(staged, vars_, manifest=artifacts["manifest.json"],
-                                  run_results=artifacts["run_results.json"])
+                                  run_results=artifacts["run_results.json"], landed=landed)
             run.seconds["validate"] = round(time.perf_counter() - t0, 2)
             validation.warehouse = str(warehouse)
             reports = write_reports(validation, reports_dir(warehouse), warehouse.stem)

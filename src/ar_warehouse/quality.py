@@ -85,6 +85,9 @@ class ValidationReport:
     # dbt tests the gate could neither read from the build's dbt run nor run itself (singular tests
     # when dbt's tests were skipped): listed in the report, not counted as passed or failed
     not_run: list[str] = field(default_factory=list)
+    # what the gate looked at: every row (a full build, a finished warehouse) or what an
+    # incremental run changed (see `validate`)
+    scope: str = "every row"
 
     @property
     def passed(self) -> int:
@@ -114,8 +117,29 @@ def project_var(name: str, vars_: dict | None):
     return yaml.safe_load((project_dir() / "dbt_project.yml").read_text(encoding="utf-8"))["vars"][name]
 
 
-def _suites(vars_: dict) -> list[Suite]:
-    """What no dbt test states: landed rows, plausibility warnings, value ranges (see the module doc)."""
+def _landed_only(landed: dict[str, set[str]] | None, *sources: str, alias: str = "") -> str:
+    """A filter on the staged rows of the files landed in this run (`landed`: source -> file
+    names), or nothing when every row is to be checked (`landed` None: a full build)."""
+    if landed is None:
+        return ""
+    names = sorted(set().union(*(landed.get(source, set()) for source in sources)))
+    column = f"{alias}.source_file" if alias else "source_file"
+    if not names:
+        return " where 1 = 0"
+    return f" where {column} in ({', '.join(_sql_literal(n) for n in names)})"
+
+
+def _sql_literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _suites(vars_: dict, landed: dict[str, set[str]] | None = None) -> list[Suite]:
+    """What no dbt test states: landed rows, plausibility warnings, value ranges (see the module doc).
+
+    `landed` (source -> names of the files landed in this run) limits the checks of staged rows
+    to the rows of those files: a kept file's rows were checked when they were landed, with the
+    same code and settings (a change of either is a full build, `landed` None).
+    """
     from great_expectations.expectations.row_conditions import Column  # slow import: only when validating
 
     due_tolerance = int(project_var("due_date_tolerance_days", vars_))
@@ -128,8 +152,8 @@ def _suites(vars_: dict) -> list[Suite]:
                    e.due_date is null
                      or e.due_date >= coalesce(e.document_date, e.posting_date) - {tol} as is_due_date_plausible,
                    e.lettering_date is null or e.lettering_date >= e.posting_date as is_lettered_after_posting
-            from staging.stg_ledger__entries e cross join intermediate.int_calendar__as_of a
-            """.format(tol=due_tolerance), [
+            from staging.stg_ledger__entries e cross join intermediate.int_calendar__as_of a{only}
+            """.format(tol=due_tolerance, only=_landed_only(landed, "ledger", "fec", alias="e")), [
             *[Expect("ExpectColumnValuesToNotBeNull", {"column": c}, why="required ledger value")
               for c in ("document_number", "document_type", "amount")],
             Expect("ExpectColumnValuesToBeBetween",
@@ -149,7 +173,7 @@ def _suites(vars_: dict) -> list[Suite]:
         # relationships to the seeds (models/staging/dunning/_dunning__models.yml)
         Suite("dunning_states", "staged", """
             select customer_code, document_number, dunning_level
-            from staging.stg_dunning__document_states""", [
+            from staging.stg_dunning__document_states""" + _landed_only(landed, "dunning"), [
             *[Expect("ExpectColumnValuesToNotBeNull", {"column": c}, why="required dunning value")
               for c in ("customer_code", "document_number")],
             Expect("ExpectColumnValuesToBeBetween", {"column": "dunning_level", "min_value": 0, "max_value": 99},
@@ -157,7 +181,7 @@ def _suites(vars_: dict) -> list[Suite]:
         ]),
         Suite("customers", "staged", """
             select cast(credit_limit as double) as credit_limit, payment_terms_days
-            from staging.stg_customers__customers""", [
+            from staging.stg_customers__customers""" + _landed_only(landed, "customers"), [
             Expect("ExpectColumnValuesToBeBetween", {"column": "credit_limit", "min_value": 0},
                    why="credit limits are not negative"),
             Expect("ExpectColumnValuesToBeBetween", {"column": "payment_terms_days", "min_value": 0,
@@ -231,18 +255,57 @@ def _ref_target(manifest: dict, text: str) -> dict | None:
     return None
 
 
-def _where(test: dict) -> str:
+def _where(test: dict, restated: str = "") -> str:
     where = (test.get("config") or {}).get("where")
-    return f" where {where}" if where else ""
+    parts = [f"({p})" for p in (where, restated) if p]
+    return f" where {' and '.join(parts)}" if parts else ""
+
+
+def _model_relation(manifest: dict, name: str) -> str:
+    for node in manifest["nodes"].values():
+        if node["resource_type"] == "model" and node["name"] == name:
+            return _relation(node)
+    raise KeyError(f"no model named {name} in the manifest")
+
+
+def restated_rows_predicate(manifest: dict, model: dict) -> str:
+    """The rows of an incremental model (aliased restated_scope) that this run wrote, by its
+    `restated_by` meta; '' for any other model. The same predicates as the dbt macro
+    `ar_restated_rows_predicate` (macros/weekly/restated_rows.sql), which scopes dbt's own
+    tests: here they scope the checks the gate runs when dbt's tests were skipped."""
+    kind = ((model.get("config") or {}).get("meta") or {}).get("restated_by")
+    if not kind:
+        return ""
+    restatement = _model_relation(manifest, "int_weekly__restatement")
+    if kind == "snapshots":
+        return f"restated_scope.snapshot_date >= (select restate_from_date from {restatement})"
+    if kind in ("items", "documents"):
+        keys = ["company_code", "entry_id"] if kind == "items" else ["company_code", "customer_code",
+                                                                      "document_number"]
+        match = " and ".join(f"restated.{k} = restated_scope.{k}" for k in keys)
+        return (f"exists (select 1 from {_model_relation(manifest, 'int_weekly__restated_items')} as restated "
+                f"where {match})")
+    if kind == "dunning_documents":
+        match = " and ".join(f"restated.{k} = restated_scope.{k}"
+                             for k in ("company_code", "customer_code", "document_number"))
+        return (f"(select dunning_restate_from_date from {restatement}) = cast('1900-01-01' as date) "
+                f"or exists (select 1 from {_model_relation(manifest, 'int_weekly__restated_dunning_documents')}"
+                f" as restated where {match})")
+    raise ValueError(f"unknown restated_by {kind!r} on {model['name']}")
 
 
 def _grain_sql(relation: str, columns: list[str], where: str = "") -> str:
     key = ", ".join(columns)
-    return f"select {key}, count(*) as row_count from {relation}{where} group by {key} having count(*) > 1"
+    return (f"select {key}, count(*) as row_count from {relation} as restated_scope{where} "
+            f"group by {key} having count(*) > 1")
 
 
-def stated_checks(manifest: dict) -> list[StatedCheck]:
-    """The grains, relationships and singular tests the project states, from dbt's manifest."""
+def stated_checks(manifest: dict, changed_only: bool = False) -> list[StatedCheck]:
+    """The grains, relationships and singular tests the project states, from dbt's manifest.
+
+    `changed_only`: on an incremental model, check only the rows this run wrote
+    (`restated_rows_predicate`), as dbt's own tests do.
+    """
     models = {uid: n for uid, n in manifest["nodes"].items() if n["resource_type"] == "model"}
     checks: list[StatedCheck] = []
     for uid, test in sorted(manifest["nodes"].items()):
@@ -257,7 +320,8 @@ def stated_checks(manifest: dict) -> list[StatedCheck]:
         if model is None:
             continue
         kwargs, relation = meta.get("kwargs") or {}, _relation(model)
-        layer, name, where = _LAYERS.get(model["schema"], model["schema"]), model["name"], _where(test)
+        restated = restated_rows_predicate(manifest, model) if changed_only else ""
+        layer, name, where = _LAYERS.get(model["schema"], model["schema"]), model["name"], _where(test, restated)
         if meta["name"] in ("ar_unique_combination", "unique"):
             columns = list(kwargs["columns"]) if meta["name"] == "ar_unique_combination" else [kwargs["column_name"]]
             checks.append(StatedCheck(f"grain_{name}__{'__'.join(_slug(c) for c in columns)}", "grain", layer,
@@ -269,7 +333,7 @@ def stated_checks(manifest: dict) -> list[StatedCheck]:
             sql = f"""select * from (
                 select {part}, {lower} as lower_bound, {upper} as upper_bound,
                        lead({lower}) over (partition by {part} order by {lower}) as next_lower_bound
-                from {relation}{where}) ordered
+                from {relation} as restated_scope{where}) ordered
                 where next_lower_bound is not null
                   and (upper_bound is null or upper_bound > next_lower_bound or next_lower_bound = lower_bound)"""
             checks.append(StatedCheck(f"no_overlap_{name}__{_slug(part)}", "no_overlap", layer, relation, uid,
@@ -287,7 +351,7 @@ def stated_checks(manifest: dict) -> list[StatedCheck]:
             parent = _relation(target)
             found = " and ".join(f"p.{f} = c.{c}" for c, f in zip(columns, fields))
             present = " and ".join(f"{c} is not null" for c in columns)
-            sql = (f"select * from (select distinct {', '.join(columns)} from {relation}"
+            sql = (f"select * from (select distinct {', '.join(columns)} from {relation} as restated_scope"
                    f"{where or ' where'}{' and' if where else ''} {present}) c "
                    f"where not exists (select 1 from {parent} p where {found})")
             checks.append(StatedCheck(
@@ -302,11 +366,12 @@ def stated_checks(manifest: dict) -> list[StatedCheck]:
         for constraint, columns in constraints:
             if constraint.get("type") in ("primary_key", "unique") and columns:
                 relation = _relation(model)
+                restated = restated_rows_predicate(manifest, model) if changed_only else ""
                 checks.append(StatedCheck(
                     f"grain_{model['name']}__{'__'.join(_slug(c) for c in columns)}", "grain",
                     _LAYERS.get(model["schema"], model["schema"]), relation, None,
                     f"contract {constraint['type']} of {model['name']}: {', '.join(columns)}",
-                    _grain_sql(relation, columns), (relation,)))
+                    _grain_sql(relation, columns, _where({}, restated)), (relation,)))
     return checks
 
 
@@ -385,7 +450,7 @@ def check_suite(check: StatedCheck) -> Suite:
 
 
 def _stated_suites(report: ValidationReport, manifest: dict | Path | None,
-                   run_results: dict | Path | None) -> list[Suite]:
+                   run_results: dict | Path | None, changed_only: bool = False) -> list[Suite]:
     """The checks dbt states: dbt's outcome when its run executed them (recorded in `report`),
     else a suite that runs them here; the singular tests dbt did not run go to `report.not_run`."""
     source = manifest if manifest is not None else manifest_path()
@@ -397,7 +462,7 @@ def _stated_suites(report: ValidationReport, manifest: dict | Path | None,
         return []
     ran = dbt_statuses(load_json(run_results))
     suites = []
-    for check in stated_checks(manifest):
+    for check in stated_checks(manifest, changed_only):
         status = ran.get(check.test_id) if check.test_id else None
         if status in ("pass", "fail", "error", "warn"):
             report.outcomes.append(Outcome(check.name, check.layer, "dbt test", {"test": check.test_id},
@@ -410,12 +475,17 @@ def _stated_suites(report: ValidationReport, manifest: dict | Path | None,
 
 
 def validate(warehouse: Path, vars_: dict | None = None, suites: list[Suite] | None = None, *,
-             manifest: dict | Path | None = None, run_results: dict | Path | None = None) -> ValidationReport:
+             manifest: dict | Path | None = None, run_results: dict | Path | None = None,
+             landed: dict[str, set[str]] | None = None) -> ValidationReport:
     """Validate a built warehouse.
 
     `suites` replaces every check (tests); by default the gate runs `_suites` and the checks
     the project states (`stated_checks` of `manifest`, default target/manifest.json). Those
     that dbt's `run_results` (the build's run_results.json) show executed are not run again.
+
+    `landed` (an incremental build: source -> names of the files landed in this run) limits
+    the gate to what the run changed: the staged rows of those files and, on incremental
+    models, the rows the run wrote. None (a full build, or a finished warehouse): every row.
     """
     import great_expectations as gx  # slow import: only when validating
     from great_expectations.execution_engine import pandas_execution_engine
@@ -435,8 +505,13 @@ def validate(warehouse: Path, vars_: dict | None = None, suites: list[Suite] | N
     except Exception:  # noqa: BLE001 - cosmetic setting, absent in some versions
         pass
     source = context.data_sources.add_pandas("warehouse")
+    if landed is not None:
+        files = sum(len(names) for names in landed.values())
+        report.scope = (f"what this incremental run changed: the staged rows of the {files} files it landed, "
+                        "and the rows it wrote in incremental models")
     if suites is None:
-        suites = [*_suites(vars_ or {}), *_stated_suites(report, manifest, run_results)]
+        suites = [*_suites(vars_ or {}, landed),
+                  *_stated_suites(report, manifest, run_results, changed_only=landed is not None)]
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
         tables = _existing_tables(con)
@@ -483,6 +558,7 @@ def write_reports(report: ValidationReport, folder: Path, stem: str) -> dict[str
              f"- warehouse: `{report.warehouse}`", f"- run at: {report.started_at} UTC ({report.seconds} s)",
              f"- expectations: {report.passed} passed, {report.failed} failed "
              f"({len(report.critical_failures)} critical, {len(report.warnings)} warnings)",
+             f"- scope: {report.scope}",
              f"- dbt tests neither run by this build's dbt run nor runnable here: "
              f"{', '.join(report.not_run) if report.not_run else 'none'}", "",
              "| suite | layer | expectation | arguments | critical | result | observed | why |",
@@ -504,7 +580,8 @@ def write_reports(report: ValidationReport, folder: Path, stem: str) -> dict[str
 padding:4px 8px;font-size:13px}}.crit{{background:#f8d7da}}.warn{{background:#fff3cd}}.ok{{background:#fff}}</style>
 <h1>Data validation — {status}</h1><p>Warehouse <code>{html.escape(report.warehouse)}</code>, run at
 {report.started_at} UTC in {report.seconds} s: {report.passed} passed, {report.failed} failed
-({len(report.critical_failures)} critical, {len(report.warnings)} warnings).</p>
+({len(report.critical_failures)} critical, {len(report.warnings)} warnings). Scope:
+{html.escape(report.scope)}.</p>
 <table><tr><th>suite</th><th>layer</th><th>expectation</th><th>arguments</th><th>critical</th><th>result</th>
 <th>observed</th><th>why</th></tr>{rows}</table></html>"""
     payload = {"status": status, **{k: v for k, v in report.__dict__.items() if k != "outcomes"},

@@ -64,7 +64,7 @@ def test_a_new_mart_with_a_grain_test_is_checked_by_the_gate(tmp_path, monkeypat
     assert checks[PROBE_CUSTOMERS].requires == ("marts.fct_ar_probe", "marts.dim_customers")
     assert checks["assert_probe_ties"].sql is None, "singular tests are dbt's SQL"
 
-    monkeypatch.setattr(quality, "_suites", lambda vars_: [])  # the gate's own suites need a full warehouse
+    monkeypatch.setattr(quality, "_suites", lambda vars_, landed=None: [])  # the gate's own suites need a full warehouse
     warehouse = _probe_warehouse(tmp_path / "probe.duckdb")
     report = quality.validate(warehouse, manifest=_manifest_with_a_new_mart())
     outcomes = {o.suite: o for o in report.outcomes}
@@ -88,7 +88,7 @@ def test_a_new_mart_with_a_grain_test_is_checked_by_the_gate(tmp_path, monkeypat
 
 def test_a_failing_stated_check_fails_and_a_passing_one_passes(tmp_path, monkeypatch):
     """GX on DuckDB must see real rows: the same check passes once the duplicate is gone."""
-    monkeypatch.setattr(quality, "_suites", lambda vars_: [])
+    monkeypatch.setattr(quality, "_suites", lambda vars_, landed=None: [])
     warehouse = _probe_warehouse(tmp_path / "probe.duckdb")
     con = duckdb.connect(str(warehouse))
     con.execute("create or replace table marts.fct_ar_probe as "
@@ -148,4 +148,111 @@ def test_a_test_where_config_is_kept(where):
     manifest = _manifest_with_a_new_mart()
     manifest["nodes"]["test.ar_warehouse.probe_grain"]["config"]["where"] = where
     grain = next(c for c in quality.stated_checks(manifest) if c.name == PROBE_GRAIN)
-    assert (" where amount > 0 " in grain.sql) == (where is not None)
+    assert (" where (amount > 0) " in grain.sql) == (where is not None)
+
+
+def _incremental_probe(tmp_path: Path) -> tuple[Path, dict]:
+    """A weekly mart and an item-grain intermediate as an incremental run leaves them: the run
+    restated the snapshots from 2025-02-01 and the item FR01/E2 only. Each holds one duplicate
+    in what the run wrote and one in what it kept."""
+    manifest = {"nodes": {
+        "model.ar_warehouse.fct_ar_probe_weekly": {**_model("fct_ar_probe_weekly"),
+                                                   "config": {"meta": {"restated_by": "snapshots"}}},
+        "model.ar_warehouse.int_probe__items": {**_model("int_probe__items", "intermediate"),
+                                                "config": {"meta": {"restated_by": "items"}}},
+        "model.ar_warehouse.int_weekly__restatement": _model("int_weekly__restatement", "intermediate"),
+        "model.ar_warehouse.int_weekly__restated_items": _model("int_weekly__restated_items", "intermediate"),
+        "test.ar_warehouse.probe_weekly_grain": _test(
+            "ar_unique_combination_fct_ar_probe_weekly", "model.ar_warehouse.fct_ar_probe_weekly",
+            "ar_unique_combination", {"columns": ["snapshot_date", "customer_code"]}),
+        "test.ar_warehouse.probe_items_grain": _test(
+            "ar_unique_combination_int_probe__items", "model.ar_warehouse.int_probe__items",
+            "ar_unique_combination", {"columns": ["company_code", "entry_id", "valid_from"]}),
+    }}
+    warehouse = tmp_path / "incremental.duckdb"
+    con = duckdb.connect(str(warehouse))
+    con.execute("create schema marts")
+    con.execute("create schema intermediate")
+    con.execute("create table intermediate.int_weekly__restatement as "
+                "select date '2025-02-01' as restate_from_date, date '2025-02-01' as dunning_restate_from_date")
+    con.execute("create table intermediate.int_weekly__restated_items as "
+                "select 'FR01' as company_code, 'E2' as entry_id, 'C1' as customer_code, 'F2' as document_number")
+    con.execute("""create table marts.fct_ar_probe_weekly as select * from (values
+        (date '2025-01-25', 'C1'), (date '2025-01-25', 'C1'), (date '2025-02-01', 'C1'), (date '2025-02-01', 'C2'))
+        as t(snapshot_date, customer_code)""")
+    con.execute("""create table intermediate.int_probe__items as select * from (values
+        ('FR01', 'E1', date '2025-01-01'), ('FR01', 'E1', date '2025-01-01'), ('FR01', 'E2', date '2025-01-03'))
+        as t(company_code, entry_id, valid_from)""")
+    con.close()
+    return warehouse, manifest
+
+
+WEEKLY_GRAIN = "grain_fct_ar_probe_weekly__snapshot_date__customer_code"
+ITEMS_GRAIN = "grain_int_probe__items__company_code__entry_id__valid_from"
+
+
+def test_an_incremental_run_checks_only_the_rows_it_wrote(tmp_path, monkeypatch):
+    """Part of the gate on what changed: the kept rows were checked by the run that wrote them
+    (same code and settings), so an incremental run's grain checks read only its own rows."""
+    monkeypatch.setattr(quality, "_suites", lambda vars_, landed=None: [])
+    warehouse, manifest = _incremental_probe(tmp_path)
+
+    # a full build (or a finished warehouse): every row, and the kept duplicates are found
+    report = quality.validate(warehouse, manifest=manifest)
+    assert report.scope == "every row"
+    assert {o.suite: o.success for o in report.outcomes} == {WEEKLY_GRAIN: False, ITEMS_GRAIN: False}
+
+    # an incremental run: only the snapshots from the restatement date and the restated items
+    report = quality.validate(warehouse, manifest=manifest, landed={"ledger": {"new.csv"}})
+    assert report.scope.startswith("what this incremental run changed")
+    assert {o.suite: o.success for o in report.outcomes} == {WEEKLY_GRAIN: True, ITEMS_GRAIN: True}
+
+    # a duplicate in what the run wrote is found
+    con = duckdb.connect(str(warehouse))
+    con.execute("insert into marts.fct_ar_probe_weekly values (date '2025-02-01', 'C2')")
+    con.execute("insert into intermediate.int_probe__items values ('FR01', 'E2', date '2025-01-03')")
+    con.close()
+    report = quality.validate(warehouse, manifest=manifest, landed={"ledger": {"new.csv"}})
+    assert {o.suite: (o.success, o.observed) for o in report.outcomes} == {
+        WEEKLY_GRAIN: (False, "observed 1"), ITEMS_GRAIN: (False, "observed 1")}
+
+
+def test_an_incremental_run_checks_the_staged_rows_of_the_files_it_landed(tmp_path):
+    """A kept file's rows were checked when they were landed: the gate's row-wise checks read the
+    rows of the files landed in this run, and fail on theirs."""
+    warehouse = tmp_path / "staged.duckdb"
+    con = duckdb.connect(str(warehouse))
+    con.execute("create schema staging")
+    con.execute("create schema intermediate")
+    con.execute("create table intermediate.int_calendar__as_of as select date '2025-03-31' as as_of_date")
+    con.execute("""create table staging.stg_ledger__entries as select * from (values
+        ('old.csv', null, 'invoice', 10.00, date '2025-01-05'),
+        ('new.csv', 'F2', 'invoice', 20.00, date '2025-03-05'),
+        ('bad.csv', 'F3', null, 30.00, date '2025-03-06'))
+        as t(source_file, document_number, document_type, amount, posting_date)""")
+    con.execute("alter table staging.stg_ledger__entries add column due_date date")
+    con.execute("alter table staging.stg_ledger__entries add column document_date date")
+    con.execute("alter table staging.stg_ledger__entries add column lettering_date date")
+    con.execute("create table staging.stg_dunning__document_states (source_file varchar, customer_code varchar, "
+                "document_number varchar, dunning_level integer)")
+    con.execute("create table staging.stg_customers__customers (source_file varchar, credit_limit decimal(18, 2), "
+                "payment_terms_days integer)")
+    con.close()
+    empty = {"nodes": {}}
+
+    def ledger(report):
+        return {o.expectation + ":" + str(o.arguments.get("column")): o.success for o in report.outcomes
+                if o.suite == "ledger_entries" and o.expectation == "ExpectColumnValuesToNotBeNull"}
+
+    every = quality.validate(warehouse, manifest=empty)
+    assert every.row_counts["ledger_entries"] == 3
+    assert ledger(every) == {"ExpectColumnValuesToNotBeNull:document_number": False,
+                             "ExpectColumnValuesToNotBeNull:document_type": False,
+                             "ExpectColumnValuesToNotBeNull:amount": True}
+    new_only = quality.validate(warehouse, manifest=empty, landed={"ledger": {"new.csv"}, "dunning": set()})
+    assert (new_only.row_counts["ledger_entries"], new_only.row_counts["dunning_states"]) == (1, 0)
+    assert all(ledger(new_only).values())
+    bad = quality.validate(warehouse, manifest=empty, landed={"ledger": {"new.csv", "bad.csv"}})
+    assert bad.row_counts["ledger_entries"] == 2
+    assert ledger(bad)["ExpectColumnValuesToNotBeNull:document_type"] is False
+    assert ledger(bad)["ExpectColumnValuesToNotBeNull:document_number"] is True

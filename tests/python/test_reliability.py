@@ -198,7 +198,7 @@ def test_failed_critical_expectation_blocks_publication(first_build, tmp_path, m
                        [Expect("ExpectColumnValuesToBeBetween", {"column": "balance", "min_value": 1e12},
                                why="deliberately impossible")])
     real_suites = quality._suites
-    monkeypatch.setattr(quality, "_suites", lambda vars_: [*real_suites(vars_), impossible])
+    monkeypatch.setattr(quality, "_suites", lambda vars_, landed=None: [*real_suites(vars_, landed), impossible])
     with pytest.raises(BuildError, match="critical expectations failed") as err:
         build(landing, published, quiet=True, log=lambda *_: None)
     assert "report:" in str(err.value)

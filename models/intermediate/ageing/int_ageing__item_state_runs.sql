@@ -20,6 +20,7 @@
     materialized=ar_weekly_materialization(),
     incremental_strategy='append',
     on_schema_change='fail',
+    meta={'restated_by': 'items'},
     pre_hook="{{ ar_delete_restated_items() }}"
 ) }}
 {%- set buckets = ar_age_buckets() %}

@@ -22,6 +22,7 @@
     materialized=ar_weekly_materialization(),
     incremental_strategy='append',
     on_schema_change='fail',
+    meta={'restated_by': 'documents'},
     pre_hook="{{ ar_delete_restated_items(['company_code', 'customer_code', 'document_number']) }}"
 ) }}
 

@@ -29,6 +29,7 @@
     materialized=ar_weekly_materialization(),
     incremental_strategy='append',
     on_schema_change='fail',
+    meta={'restated_by': 'dunning_documents'},
     pre_hook="{{ ar_delete_restated_dunning_intervals() }}"
 ) }}
 

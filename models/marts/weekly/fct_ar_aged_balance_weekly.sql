@@ -11,6 +11,7 @@
     materialized=ar_weekly_materialization(),
     incremental_strategy='append',
     on_schema_change='fail',
+    meta={'restated_by': 'snapshots'},
     pre_hook="{{ ar_delete_restated_snapshots() }}"
 ) }}
 {%- set buckets = ar_age_buckets() %}
