@@ -12,8 +12,19 @@ generator), it measures, as medians of --runs runs:
     that published warehouse (incremental weekly marts), wall time and peak RSS;
   - the ratios build / floor and weekly run / floor;
 and on the largest size, the time of every query of analyses/ (the dashboard's
-starting points). Results go to bench/results.md and bench/results.json with the
-machine description. Figures are measurements, not timed tests.
+starting points). Also:
+  - the fixed cost of one dbt invocation: an incremental `arw build` of the bundled demo
+    data with nothing new (median of --runs), so the weekly-run target of issue 18
+    (fixed cost + 2 x floor at the same size) is computed per size;
+  - --engines LINES: the same full build of LINES lines on PostgreSQL (a throwaway local
+    server, scripts/local_postgres.sh scratch) and on Spark (local, .venv-spark), one run each;
+  - --large LINES: one full build of LINES lines under DuckDB's memory limit
+    (AR_DUCKDB_MEMORY_LIMIT, default 4GB: it spills to disk), with its peak RSS.
+Results go to bench/results.md and bench/results.json with the machine description.
+Figures are measurements, not timed tests.
+
+    .venv/bin/python bench/run_bench.py --sizes 100000 1000000 10000000 --runs 3 \
+        --engines 1000000 --large 30000000
 """
 
 from __future__ import annotations
@@ -66,6 +77,41 @@ def landing_for(lines: int) -> Path:
     if not (folder / "ledger").is_dir():
         subprocess.run([sys.executable, "-m", "ar_warehouse.cli", "generate", "--out", str(folder), "--lines",
                         str(lines), "--start", START, "--end", END, "--dialects", "comma"], check=True, cwd=ROOT)
+    return folder
+
+
+def replicated_landing(lines: int, base_lines: int = 10_000_000) -> Path:
+    """About `lines` ledger lines as the `base_lines` set delivered for several groups of companies:
+    copy k renames company FR01 to FRk1 and FR02 to FRk2 in every file (the generator holds a
+    whole history in memory: 14.5 GB at 10 M lines, so 30 M are not generated in one piece).
+    Same shapes, same weekly deliveries, k times the volume."""
+    copies = max(1, round(lines / base_lines))
+    folder = DATA_DIR / f"landing_{lines}"
+    if (folder / "ledger").is_dir():
+        return folder
+    base = landing_for(base_lines)
+    partial = folder.with_name(folder.name + ".partial")
+    con = duckdb.connect()
+    for source in ("ledger", "dunning", "customers"):
+        (partial / source).mkdir(parents=True, exist_ok=True)
+        for path in sorted((base / source).glob("*.csv")):
+            header = path.open(encoding="utf-8").readline().rstrip("\r\n").split(",")
+            # DuckDB trims the header names
+            company = next((h.strip() for h in header if h.strip().lower() == "company_code"), None)
+            for k in range(1, copies + 1):
+                stem = path.stem if k == 1 else f"c{k}_{path.stem}"
+                if k == 1:
+                    (partial / source / path.name).write_bytes(path.read_bytes())
+                    continue
+                renamed = (f"""replace(replace("{company}", 'FR01', 'FR{k}1'), 'FR02', 'FR{k}2')"""
+                           if company else f"'FR{k}1'")
+                select = (f'select * replace ({renamed} as "{company}")' if company
+                          else f"select *, {renamed} as company_code")
+                con.execute(f"""copy ({select} from read_csv('{path}', all_varchar = true, header = true,
+                                                             delim = ',', quote = '"'))
+                                to '{partial / source / (stem + '.csv')}' (header, delimiter ',')""")
+    con.close()
+    partial.rename(folder)
     return folder
 
 
@@ -145,14 +191,75 @@ def bi_queries(warehouse: Path, repeats: int = 5) -> list[tuple[str, float, int]
     return out
 
 
+def demo_fixed_cost(env: dict, runs: int) -> dict:
+    """One dbt invocation with nothing to do: the demo warehouse built, then built again from the
+    same files (kept, nothing restated beyond the latest snapshot)."""
+    warehouse = DATA_DIR / "warehouse_demo" / "ar.duckdb"
+    landing = ROOT / "data" / "demo" / "landing"
+    timed([sys.executable, "-m", "ar_warehouse.cli", "build", "--landing", str(landing), "--warehouse",
+           str(warehouse), "--skip-tests", "--full-refresh"], env)
+    walls, steps = [], []
+    for _ in range(runs):
+        seconds, _peak = timed([sys.executable, "-m", "ar_warehouse.cli", "build", "--landing", str(landing),
+                                "--warehouse", str(warehouse), "--skip-tests"], env)
+        walls.append(seconds)
+        steps.append(last_run_steps(warehouse))
+    return {"wall_s": round(statistics.median(walls), 1), "all_runs_s": [round(x, 1) for x in walls],
+            "steps_s": median_steps(steps)}
+
+
+def engine_builds(lines: int, env: dict) -> list[dict]:
+    """The full build of `lines` lines on PostgreSQL and on Spark (local), one run each."""
+    landing = landing_for(lines)
+    out = []
+    pg = [str(ROOT / "scripts" / "local_postgres.sh"), "scratch", sys.executable, "-m", "ar_warehouse.cli",
+          "build", "--target", "postgres", "--landing", str(landing), "--skip-tests"]
+    spark_python = ROOT / ".venv-spark" / "bin" / "python"
+    spark = [str(spark_python), "-m", "ar_warehouse.cli", "build", "--target", "spark", "--landing", str(landing),
+             "--skip-tests", "--spark-dir", str(DATA_DIR / f"spark_{lines}")]
+    for engine, cmd in (("postgres", pg), ("spark", spark)):
+        if engine == "spark" and not spark_python.exists():
+            out.append({"engine": engine, "skipped": "no .venv-spark (make install-spark)"})
+            continue
+        seconds, peak = timed(cmd, env)
+        out.append({"engine": engine, "ledger_lines": lines, "full_build_s": round(seconds, 1),
+                    "peak_rss_gb": round(peak, 2),
+                    "rss_note": "the client (landing, dbt) only; the server runs apart; the time includes "
+                                "starting a throwaway server" if engine == "postgres"
+                                else "driver and executors (one local JVM)"})
+        print(json.dumps(out[-1]), flush=True)
+    return out
+
+
+def large_build(lines: int, env: dict) -> dict:
+    """One full build of a size beyond the memory budget: DuckDB spills to <warehouse>.tmp."""
+    landing = landing_for(lines) if lines <= 10_000_000 else replicated_landing(lines)
+    previous = week_before(landing)
+    floor, count, total = floor_seconds(landing)
+    warehouse = DATA_DIR / f"warehouse_{lines}" / "ar.duckdb"
+    seconds, peak = timed([sys.executable, "-m", "ar_warehouse.cli", "build", "--landing", str(previous),
+                           "--warehouse", str(warehouse), "--skip-tests", "--full-refresh",
+                           "--vars", json.dumps({"as_of_date": WEEK_BEFORE})], env)
+    return {"measured_at": datetime.now(timezone.utc).isoformat(timespec="seconds"), "ledger_lines": count,
+            "ledger_sum": total, "floor_s": round(floor, 2), "full_build_s": round(seconds, 1),
+            "ratio_build_floor": round(seconds / floor, 1), "peak_rss_gb": round(peak, 2),
+            "memory_limit": env.get("AR_DUCKDB_MEMORY_LIMIT", "4GB"), "steps_s": last_run_steps(warehouse),
+            "profile": model_profile()}
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000, 10_000_000])
+    ap.add_argument("--sizes", type=int, nargs="*", default=[100_000, 1_000_000, 10_000_000],
+                    help="sizes to measure (none with --merge: only --engines or --large)")
     ap.add_argument("--runs", type=int, default=3, help="runs per size (medians)")
     ap.add_argument("--largest-runs", type=int, default=1, help="runs of the largest size (default 1)")
     ap.add_argument("--merge", action="store_true",
                     help="keep the other sizes of the committed results.json (each size says when it was "
                          "measured): the largest size measured again on its own, with more runs")
+    ap.add_argument("--engines", type=int, metavar="LINES",
+                    help="also build LINES lines on PostgreSQL and on Spark (one run each)")
+    ap.add_argument("--large", type=int, metavar="LINES",
+                    help="also one full build of LINES lines under DuckDB's memory limit (spills to disk)")
     args = ap.parse_args()
     env = dict(os.environ, DBT_SEND_ANONYMOUS_USAGE_STATS="false")
     results = {"measured_at": datetime.now(timezone.utc).isoformat(timespec="seconds"), "machine": machine(),
@@ -165,6 +272,13 @@ def main() -> int:
         # the generator writes about the size asked (10,505,070 lines for 10 M)
         kept = [{"measured_at": previous["measured_at"], **s} for s in previous["sizes"]
                 if not any(abs(s["ledger_lines"] - n) < 0.2 * n for n in args.sizes)]
+    previous_results = json.loads((BENCH_DIR / "results.json").read_text()) if args.merge else {}
+    results["fixed_cost"] = demo_fixed_cost(env, args.runs) if not args.merge or "fixed_cost" not in \
+        previous_results else previous_results["fixed_cost"]
+    for key in ("engines", "large"):
+        if key in previous_results:
+            results[key] = previous_results[key]
+    fixed = results["fixed_cost"]["wall_s"]
     measured: list[dict] = []
     for lines in sorted(args.sizes):
         landing = landing_for(lines)
@@ -198,6 +312,8 @@ def main() -> int:
                  "weekly_run_s": round(statistics.median(weeklies), 1),
                  "weekly_peak_rss_gb": round(max(weekly_peaks), 2),
                  "ratio_weekly_floor": round(statistics.median(weeklies) / floor, 1),
+                 # issue 18's target: the fixed cost of one dbt invocation + 2 x the floor
+                 "weekly_target_s": round(fixed + 2 * floor, 1),
                  "weekly_restated_from": restated_from(warehouse),
                  "all_runs_s": {"floor": [round(x, 2) for x in floors], "full": [round(x, 1) for x in builds],
                                 "weekly": [round(x, 1) for x in weeklies]},
@@ -210,6 +326,12 @@ def main() -> int:
         print(json.dumps(entry, indent=1), flush=True)
         (BENCH_DIR / "results.json").write_text(json.dumps(results, indent=2) + "\n")
         write_markdown(results)
+    if args.engines:
+        results["engines"] = engine_builds(args.engines, env)
+    if args.large:
+        results["large"] = large_build(args.large, env)
+    (BENCH_DIR / "results.json").write_text(json.dumps(results, indent=2) + "\n")
+    write_markdown(results)
     return 0
 
 
@@ -233,6 +355,40 @@ def write_markdown(results: dict) -> None:
         lines.append(f"| {s['ledger_lines']:,} | {s['runs']} | {s['floor_s']} | {s['full_build_s']} | "
                      f"{s['ratio_build_floor']} | {s['peak_rss_gb']} | {s['weekly_run_s']} | "
                      f"{s['ratio_weekly_floor']} | {s['weekly_peak_rss_gb']} | {s['weekly_restated_from']} |")
+    fixed = results.get("fixed_cost")
+    if fixed:
+        lines += ["", "Targets (issue 18): full build ≤ 15 × floor and ≤ 6 GB at 10 M lines; weekly run ≤ the fixed "
+                  "cost of one dbt invocation on the demo data + 2 × floor. Fixed cost measured: an "
+                  f"incremental `arw build --skip-tests` of the demo data with nothing new, {fixed['wall_s']} s "
+                  f"(runs {fixed['all_runs_s']}; steps {fixed['steps_s']}).", "",
+                  "| ledger lines | build / floor (target 15) | weekly run s | weekly target s | weekly / target |",
+                  "|---:|---:|---:|---:|---:|"]
+        for s in results["sizes"]:
+            target = s.get("weekly_target_s") or round(fixed["wall_s"] + 2 * s["floor_s"], 1)
+            lines.append(f"| {s['ledger_lines']:,} | {s['ratio_build_floor']} | {s['weekly_run_s']} | {target} | "
+                         f"{round(s['weekly_run_s'] / target, 2)} |")
+    if results.get("large"):
+        g = results["large"]
+        lines += ["", f"One full build beyond the memory budget: {g['ledger_lines']:,} lines, DuckDB memory limit "
+                      f"{g['memory_limit']} (spilling to disk): {g['full_build_s']} s "
+                      f"({g['ratio_build_floor']} × the floor of {g['floor_s']} s), peak RSS {g['peak_rss_gb']} GB; "
+                      f"steps {g['steps_s']}; most expensive models: "
+                      + ", ".join(f"{n} {t}" for n, t in g["profile"]) + "."]
+    if results.get("engines"):
+        lines += ["", "The same full build on the other engines (one run each, `--skip-tests`; wall time "
+                      "includes landing and writing the raw tables):", "",
+                  "| engine | ledger lines | full build s | peak RSS GB | RSS measured |", "|---|---:|---:|---:|---|"]
+        duck = next((s for s in results["sizes"] if abs(s["ledger_lines"] - results["engines"][0].get(
+            "ledger_lines", 0)) < 0.2 * s["ledger_lines"]), None)
+        if duck:
+            lines.append(f"| duckdb | {duck['ledger_lines']:,} | {duck['full_build_s']} | {duck['peak_rss_gb']} "
+                         "| the whole build |")
+        for e in results["engines"]:
+            if "skipped" in e:
+                lines.append(f"| {e['engine']} | – | skipped: {e['skipped']} | – | – |")
+            else:
+                lines.append(f"| {e['engine']} | {e['ledger_lines']:,} | {e['full_build_s']} | {e['peak_rss_gb']} "
+                             f"| {e['rss_note']} |")
     lines += ["", "Where the time goes (median seconds per step of `arw build`, from its run log; the rest of",
               "the wall time is starting Python and dbt):", "",
               "| ledger lines | build | copy published file | land | dbt | GX validation |",
