@@ -273,7 +273,9 @@ def main() -> int:
         kept = [{"measured_at": previous["measured_at"], **s} for s in previous["sizes"]
                 if not any(abs(s["ledger_lines"] - n) < 0.2 * n for n in args.sizes)]
     previous_results = json.loads((BENCH_DIR / "results.json").read_text()) if args.merge else {}
-    results["fixed_cost"] = demo_fixed_cost(env, args.runs) if not args.merge or "fixed_cost" not in \
+    # the fixed cost is measured with the sizes it is compared to (kept when only --engines or
+    # --large are measured)
+    results["fixed_cost"] = demo_fixed_cost(env, args.runs) if args.sizes or "fixed_cost" not in \
         previous_results else previous_results["fixed_cost"]
     for key in ("engines", "large"):
         if key in previous_results:
