@@ -11,7 +11,8 @@ one of the cases that invalidate what the incremental chain kept (docs/weekly-ru
 - a lettering code added to an old open invoice, with the payment that settles it;
 - an old line moved to another document (its old document is recomputed too);
 - a run on a mid-week as-of date (a snapshot that the next run must drop);
-- a vanished file (an old dunning extract no longer delivered);
+- a vanished file (an old dunning extract no longer delivered), and a customer new to the books
+  (a master row and a first invoice: restated from that invoice, not from the start);
 - a customer moved to another group (every snapshot shows the group: everything restated);
 - a changed var (everything restated).
 
@@ -23,7 +24,7 @@ from __future__ import annotations
 
 import csv
 import json
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -129,6 +130,25 @@ def _redeliver_an_old_extract_changed(landing: Path, extract: str) -> None:
     _write(path, rows)
 
 
+def _add_a_new_customer(landing: Path, posted: date) -> None:
+    """A customer new to the books: a master row and a first invoice, posted this week."""
+    names, row = _open_old_invoice(landing, date(2025, 6, 1), set())
+    invoice = list(row)
+    for column, value in {"entry_id": "ZZNEW-0001", "customer_code": "ZZNEW", "customer_name": "Nouveau Client SA",
+                          "document_number": "FZZNEW-1", "posting_date": posted.isoformat(),
+                          "document_date": posted.isoformat(), "due_date": (posted + timedelta(days=30)).isoformat(),
+                          "lettering_code": "", "lettering_date": ""}.items():
+        if column in names:
+            invoice[names.index(column)] = value
+    _write(landing / "ledger" / "zz_new_customer.csv", [names, invoice])
+    path = landing / "customers" / "customers.csv"
+    header, rows = _read(path)
+    master = list(rows[1])
+    master[header.index("customer_code")] = "ZZNEW"
+    master[header.index("customer_name")] = "Nouveau Client SA"
+    _write(path, [*rows, master])
+
+
 def _move_a_customer_to_another_group(landing: Path) -> None:
     path = landing / "customers" / "customers.csv"
     with path.open(newline="", encoding="utf-8-sig") as fh:
@@ -169,8 +189,9 @@ def test_weekly_incremental_runs_equal_a_full_rebuild(history):
         if week >= 3:
             lettered_entry = _letter_an_old_invoice(landing, weeks[3], {corrected_entry})
             moved_posting = _move_an_old_line_to_another_document(landing, {corrected_entry, lettered_entry})
-        if week >= 4:  # an old extract is no longer delivered
+        if week >= 4:  # an old extract is no longer delivered; a new customer's first invoice
             (landing / "dunning" / "dunning_2025-03-03.csv").unlink()
+            _add_a_new_customer(landing, weeks[4] - timedelta(days=2))
         if week >= 5:
             _move_a_customer_to_another_group(landing)
         vars_ = changed_var if week >= 6 else None
@@ -198,6 +219,7 @@ def test_weekly_incremental_runs_equal_a_full_rebuild(history):
     snapshots = [d for (d,) in query(published, "select distinct snapshot_date from marts.fct_ar_outstanding_weekly")]
     assert weeks[3] not in snapshots and weeks[4] in snapshots
     # the vanished extract restates everything from its date on (before the mid-week snapshot)
+    # (and the new customer, with no row in any earlier snapshot, restates nothing more)
     assert runs[4]["dunning_from"] == date(2025, 3, 3) and runs[4]["restate_from"] == date(2025, 3, 3)
     # a customer's group shows on every snapshot, a var may change any row: everything restated
     assert runs[5]["is_full"] and runs[6]["is_full"]

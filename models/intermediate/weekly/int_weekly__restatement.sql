@@ -2,7 +2,8 @@
     earliest date reached by anything that changed since the previous build
     (int_weekly__input_fingerprints against the copy the previous build
     kept). One row. With no previous build, or when settings, model code or
-    a customer's master attributes changed, everything is restated;
+    a known customer's master attributes changed, everything is restated (a customer
+    new to the books only from its own lines' postings);
     when nothing changed, nothing is (the date is after the last snapshot). -#}
 -- depends_on: {{ ref('int_weekly__input_fingerprints') }}
 {{ config(materialized='table') }}
@@ -39,6 +40,12 @@ changes as (
                 or current_fingerprints.change_fingerprint <> previous_fingerprints.change_fingerprint
                 then
                     case
+                        -- a customer new to the books has no row in any earlier snapshot:
+                        -- its lines restate from their own posting dates
+                        when
+                            previous_fingerprints.fingerprint_key is null
+                            and current_fingerprints.fingerprint_kind = 'customer'
+                            then null
                         when
                             (current_fingerprints.fingerprint_key is not null and current_fingerprints.change_date is null)
                             or (previous_fingerprints.fingerprint_key is not null and previous_fingerprints.change_date is null)
