@@ -2,8 +2,10 @@
 
     A weekly run rewrites only part of each incremental model (its `restated_by`
     meta says which part): the snapshots from restate_from_date on, the items
-    int_weekly__restated_items lists, the documents of those items, or the
-    documents whose dunning intervals reach the first changed extract. The rows
+    int_weekly__restated_items lists, the documents of those items, the
+    documents whose dunning intervals reach the first changed extract, the
+    typed rows of the files landed in this run, or the dunning extracts
+    recomputed in this run. The rows
     it keeps were checked by the build that wrote them, with the same code and
     settings (a change of either restates everything), so the grain, overlap and
     relationship tests of those models need to see only the rows this run wrote.
@@ -88,6 +90,13 @@
                     and restated.customer_code = restated_scope.customer_code
                     and restated.document_number = restated_scope.document_number
             )
+        {%- endset -%}
+    {%- elif kind in ('source_files', 'extracts') -%}
+        {#- typed staging: the latest rows typed (those of this run, when it typed any);
+            the document states: the latest extracts computed (macros/weekly/staged_files.sql) -#}
+        {%- set column = 'staged_at' if kind == 'source_files' else 'staged_through' -%}
+        {%- set predicate -%}
+            restated_scope.{{ column }} = (select max({{ column }}) from {{ relation }})
         {%- endset -%}
     {%- else -%}
         {%- do exceptions.raise_compiler_error('unknown restated_by ' ~ kind ~ ' on ' ~ node.name) -%}

@@ -291,6 +291,10 @@ def restated_rows_predicate(manifest: dict, model: dict) -> str:
         return (f"(select dunning_restate_from_date from {restatement}) = cast('1900-01-01' as date) "
                 f"or exists (select 1 from {_model_relation(manifest, 'int_weekly__restated_dunning_documents')}"
                 f" as restated where {match})")
+    if kind in ("source_files", "extracts"):
+        column = "staged_at" if kind == "source_files" else "staged_through"
+        return (f"restated_scope.{column} = (select max({column}) from "
+                f"{_model_relation(manifest, model['name'])})")
     raise ValueError(f"unknown restated_by {kind!r} on {model['name']}")
 
 

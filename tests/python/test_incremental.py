@@ -16,8 +16,9 @@ one of the cases that invalidate what the incremental chain kept (docs/weekly-ru
 - a customer moved to another group (every snapshot shows the group: everything restated);
 - a changed var (everything restated).
 
-At the checkpoints, the checksum of every mart and of every intermediate model (the
-restatement's own bookkeeping aside) equals a full rebuild's from the same landing folder.
+At the checkpoints, the checksum of every mart, of every intermediate model (the
+restatement's own bookkeeping aside) and of every staging model (but for when its rows were
+landed and typed) equals a full rebuild's from the same landing folder.
 """
 
 from __future__ import annotations
@@ -52,8 +53,25 @@ def _build(landing: Path, warehouse: Path, as_of: date, *, full_refresh: bool = 
             (select count(*) from staging.stg_ledger__entries),
             (select count(*) from staging.stg_dunning__document_states)
         from intermediate.int_weekly__restatement""")
+    # the typed staging: the rows typed in this run (the latest stamp) and the extracts recomputed
+    (lines, typed_lines, extract_rows, typed_extract_rows, computed_states, landed_lines), = query(warehouse, """
+        select
+            (select count(*) from staging.stg_ledger__lines),
+            (select count(*) from staging.stg_ledger__lines
+             where staged_at = (select max(staged_at) from staging.stg_ledger__lines)),
+            (select count(*) from staging.stg_dunning__extract_rows),
+            (select count(*) from staging.stg_dunning__extract_rows
+             where staged_at = (select max(staged_at) from staging.stg_dunning__extract_rows)),
+            (select count(*) from staging.stg_dunning__document_states
+             where staged_through = (select max(staged_through) from staging.stg_dunning__document_states)),
+            (select sum(row_count) from landing.landed_files
+             where source_name in ('ledger', 'fec')
+                and loaded_at = (select max(loaded_at) from landing.landed_files))""")
     return {"restate_from": restate_from, "is_full": is_full, "changes": changes, "dunning_from": dunning_from,
-            "items": items, "entries": entries, "dunning_states": dunning_states, "gate_scope": gate["scope"], "gate_rows": gate["row_counts"]}
+            "items": items, "entries": entries, "dunning_states": dunning_states, "gate_scope": gate["scope"],
+            "gate_rows": gate["row_counts"], "lines": lines, "typed_lines": typed_lines,
+            "extract_rows": extract_rows, "typed_extract_rows": typed_extract_rows,
+            "computed_states": computed_states, "landed_lines": landed_lines}
 
 
 def _correct_an_old_line(landing: Path, posted_before: date) -> tuple[str, date]:
@@ -171,6 +189,9 @@ def _checksums(warehouse: Path) -> dict:
     sums = mart_checksums(warehouse)
     sums.update({f"intermediate.{table}": value for table, value in mart_checksums(warehouse, "intermediate").items()
                  if not table.startswith("int_weekly__")})
+    # the typed staging too, but for when its rows were landed and typed
+    sums.update({f"staging.{table}": value for table, value in mart_checksums(
+        warehouse, "staging", exclude_columns=("loaded_at", "staged_at", "staged_through")).items()})
     return sums
 
 
@@ -225,6 +246,14 @@ def test_weekly_incremental_runs_equal_a_full_rebuild(history):
     assert runs[5]["is_full"] and runs[6]["is_full"]
     # the gate checked what each run changed, everything when everything was restated
     assert [r["gate_scope"] == "every row" for r in runs] == [r["is_full"] for r in runs]
+    # the typed staging of a plain week: the rows of the files it landed, the new extract's states
+    assert runs[0]["typed_lines"] == runs[0]["lines"] and runs[0]["computed_states"] == runs[0]["dunning_states"]
+    # (late lettering re-delivers the last months' files: their rows, not the older months')
+    assert 0 < runs[1]["typed_lines"] == runs[1]["landed_lines"] < runs[1]["lines"], runs[1]
+    assert 0 < runs[1]["typed_extract_rows"] < runs[1]["extract_rows"] / 10, runs[1]
+    assert 0 < runs[1]["computed_states"] < runs[1]["dunning_states"] / 10, runs[1]
+    # a changed var types everything again
+    assert runs[6]["typed_lines"] == runs[6]["lines"] and runs[6]["typed_extract_rows"] == runs[6]["extract_rows"]
     # one new weekly extract among a year of them: its rows only
     assert 0 < runs[1]["gate_rows"]["dunning_states"] < runs[1]["dunning_states"] / 10, runs[1]["gate_rows"]
     assert runs[1]["gate_rows"]["ledger_entries"] <= runs[1]["entries"]

@@ -1,12 +1,22 @@
 {#- Every landed dunning-extract record, typed and mapped to the canonical
     statuses and blocking causes, with what is wrong with it. -#}
-{#- Parsed once and kept: the document states and the quarantine both read it. -#}
-{{ config(materialized='table') }}
+{#- Parsed once and kept: the document states and the quarantine both read it.
+    Incremental (macros/weekly/staged_files.sql): a weekly run types the rows
+    of the extracts it landed, and keeps those of the extracts it kept (a
+    warehouse built before the rows were stamped gets the columns, null: all
+    retyped). -#}
+{{ config(
+    materialized=ar_weekly_materialization(),
+    incremental_strategy='append',
+    on_schema_change='sync_all_columns',
+    meta={'restated_by': 'source_files'},
+    pre_hook="{{ ar_delete_unstaged_files('dunning') }}"
+) }}
 
 with
 
 source as (
-    select * from {{ source('landing', 'dunning_rows') }}
+    {{ ar_rows_to_stage(source('landing', 'dunning_rows'), "'dunning'") }}
 ),
 
 status_codes as (
@@ -65,6 +75,8 @@ typed as (
 
 select
     *,
+    {{ ar_staged_with() }} as staged_with,
+    {{ ar_staged_at() }} as staged_at,
     {{ ar_row_problems(ar_landing_checks() + [
         ar_check_required('extracted_at', 'extracted_at_raw'),
         ar_check_date('extracted_at'),

@@ -11,16 +11,25 @@
     'loaded_at',
 ] %}
 
-{{ config(materialized='table') }}
+{#- Incremental (macros/weekly/staged_files.sql): a weekly run types the rows
+    of the files it landed, and keeps those of the files it kept (a warehouse
+    built before the rows were stamped gets the columns, null: all retyped). -#}
+{{ config(
+    materialized=ar_weekly_materialization(),
+    incremental_strategy='append',
+    on_schema_change='sync_all_columns',
+    meta={'restated_by': 'source_files'},
+    pre_hook="{{ ar_delete_unstaged_files() }}"
+) }}
 
 with
 
 ledger_exports as (
-    select * from {{ source('landing', 'ledger_lines') }}
+    {{ ar_rows_to_stage(source('landing', 'ledger_lines'), "'ledger'", "source_name = 'ledger'") }}
 ),
 
 fec_exports as (
-    select * from {{ ref('stg_fec__ledger_lines') }}
+    {{ ar_rows_to_stage(ref('stg_fec__ledger_lines'), "'fec'", "source_name = 'fec'") }}
 ),
 
 source as (
@@ -86,6 +95,8 @@ typed as (
 
 select
     *,
+    {{ ar_staged_with() }} as staged_with,
+    {{ ar_staged_at() }} as staged_at,
     {{ ar_row_problems(ar_landing_checks() + [
         ar_check_required('entry_id'),
         ar_check_required('customer_code'),
