@@ -114,3 +114,41 @@
     select 1 as nothing_to_delete
     {%- endif -%}
 {%- endmacro %}
+
+{#- The item state runs (int_ageing__item_state_runs) an incremental weekly
+    model built from running sums needs: the full set on a full build; in a
+    scheduled run, only the runs still open on the snapshot `lookback`
+    snapshots before the first restated one, each entering its key on that
+    snapshot at the earliest (`entry_snapshot_index`). The accounting: a
+    running sum of the runs' amounts at snapshot k is the total of the runs
+    open at k, so starting the sums from the runs open at that snapshot gives
+    the same positions from there on, without reading closed history.
+    `lookback` 1: the model also reads the position just before the first
+    restated snapshot (the customer positions' previous balance). -#}
+{% macro ar_runs_from_restated_snapshots(lookback=0) -%}
+    {%- if is_incremental() -%}
+    select
+        runs.*,
+        case
+            when runs.first_snapshot_index < restated_start.snapshot_index then restated_start.snapshot_index
+            else runs.first_snapshot_index
+        end as entry_snapshot_index
+    from {{ ref('int_ageing__item_state_runs') }} as runs
+    cross join (
+        -- the first restated snapshot (after the last one when none is), less the lookback
+        select
+            coalesce(
+                min(case when snapshots.snapshot_date >= restatement.restate_from_date then snapshots.snapshot_index end),
+                max(snapshots.snapshot_index) + 1
+            ) - {{ lookback }} as snapshot_index
+        from {{ ref('int_calendar__snapshot_dates') }} as snapshots
+        cross join {{ ref('int_weekly__restatement') }} as restatement
+    ) as restated_start
+    where runs.end_snapshot_index is null or runs.end_snapshot_index > restated_start.snapshot_index
+    {%- else -%}
+    select
+        runs.*,
+        runs.first_snapshot_index as entry_snapshot_index
+    from {{ ref('int_ageing__item_state_runs') }} as runs
+    {%- endif -%}
+{%- endmacro %}

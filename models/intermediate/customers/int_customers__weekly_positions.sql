@@ -12,7 +12,8 @@
     last; running sums over the snapshots give the customer's position from
     one change to the next, and only those positions are expanded to the
     snapshots they hold for. Incremental like the weekly marts (a scheduled
-    run recomputes the snapshots from int_weekly__restatement's date on). -#}
+    run recomputes the snapshots from int_weekly__restatement's date on,
+    from the runs still open then: ar_runs_from_restated_snapshots). -#}
 -- depends_on: {{ ref('int_weekly__restatement') }}
 {{ config(
     materialized=ar_weekly_materialization(),
@@ -27,8 +28,10 @@
 
 with
 
+-- in a scheduled run, the runs still open on the snapshot before the first
+-- restated one (its position gives the first restated snapshot's previous balance)
 runs as (
-    select * from {{ ref('int_ageing__item_state_runs') }}
+    {{ ar_runs_from_restated_snapshots(lookback=1) }}
 ),
 
 snapshots as (
@@ -60,7 +63,7 @@ cause_orders as (
 -- a run adds its amount to the customer's columns on its first snapshot and
 -- takes it off on the snapshot after its last
 movements as (
-    {%- for sign, index_column in [('', 'first_snapshot_index'), ('-', 'end_snapshot_index')] %}
+    {%- for sign, index_column in [('', 'entry_snapshot_index'), ('-', 'end_snapshot_index')] %}
     select
         company_code,
         customer_code,

@@ -12,7 +12,19 @@
     one of its runs ends at s (it left its state of p) and/or one starts at s
     (its state of s). Those few runs give every move; what did not move —
     items whose run covers both p and s — stays in its bucket, and per
-    bucket it is the open amount at s less what started at s. -#}
+    bucket it is the open amount at s less what started at s.
+
+    Incremental like the weekly marts: a scheduled run recomputes the pairs
+    whose s is on or after int_weekly__restatement's date, from the runs
+    still open on the snapshot before (ar_runs_from_restated_snapshots). -#}
+-- depends_on: {{ ref('int_weekly__restatement') }}
+{{ config(
+    materialized=ar_weekly_materialization(),
+    incremental_strategy='append',
+    on_schema_change='append_new_columns',
+    meta={'restated_by': 'snapshots'},
+    pre_hook="{{ ar_delete_restated_snapshots() }}"
+) }}
 {%- set buckets = ar_age_buckets() %}
 {%- set new_order = 0 %}
 {%- set settled_order = (buckets | map(attribute='order') | max) + 1 %}
@@ -20,7 +32,7 @@
 with
 
 runs as (
-    select * from {{ ref('int_ageing__item_state_runs') }}
+    select * from ({{ ar_runs_from_restated_snapshots(lookback=1) }}) as restated_runs
     where item_side = 'debit'
 ),
 
@@ -42,7 +54,8 @@ weekly_snapshots as (
     where is_weekly_date
 ),
 
--- (p, s): every weekly snapshot with the one before it
+-- (p, s): every weekly snapshot with the one before it (in a scheduled run,
+-- those whose s is restated: the latest among them)
 pairs as (
     select
         snapshot_date,
@@ -51,7 +64,9 @@ pairs as (
         previous_snapshot_index,
         snapshot_date = max(snapshot_date) over () as is_latest
     from weekly_snapshots
-    where previous_snapshot_index is not null
+    where
+        previous_snapshot_index is not null
+        and {{ ar_restated_snapshots_only('snapshot_date') }}
 ),
 
 -- open debit amount (and item count) per company and bucket on each
@@ -61,7 +76,7 @@ movements as (
     select
         company_code,
         age_bucket,
-        first_snapshot_index as snapshot_index,
+        entry_snapshot_index as snapshot_index,
         open_amount as amount_change,
         1 as item_count_change
     from runs

@@ -9,7 +9,8 @@
     next change. The customer's name, group and collector come from the
     conformed customer-week layer (int_customers__weekly_positions).
     Incremental: a scheduled run recomputes only the snapshots
-    from int_weekly__restatement's date on. -#}
+    from int_weekly__restatement's date on, from the runs still open then
+    (ar_runs_from_restated_snapshots). -#}
 -- depends_on: {{ ref('int_weekly__restatement') }}
 {#- on_schema_change not 'fail': PostgreSQL sees the contract's varchar columns as text in the
     rows of an incremental run, a type "change" that fails it; a column added to the model is
@@ -24,8 +25,9 @@
 
 with
 
+-- in a scheduled run, the runs still open on the first restated snapshot
 runs as (
-    select * from {{ ref('int_ageing__item_state_runs') }}
+    {{ ar_runs_from_restated_snapshots() }}
 ),
 
 snapshots as (
@@ -56,7 +58,7 @@ movements as (
         age_bucket,
         dunning_status,
         blocking_cause,
-        first_snapshot_index as snapshot_index,
+        entry_snapshot_index as snapshot_index,
         open_amount as amount_change,
         1 as item_count_change
     from runs
