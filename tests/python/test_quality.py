@@ -160,8 +160,18 @@ def _incremental_probe(tmp_path: Path) -> tuple[Path, dict]:
                                                    "config": {"meta": {"restated_by": "snapshots"}}},
         "model.ar_warehouse.int_probe__items": {**_model("int_probe__items", "intermediate"),
                                                 "config": {"meta": {"restated_by": "items"}}},
+        "model.ar_warehouse.stg_probe__rows": {**_model("stg_probe__rows", "staging"),
+                                               "config": {"meta": {"restated_by": "source_files"}}},
+        "model.ar_warehouse.stg_probe__states": {**_model("stg_probe__states", "staging"),
+                                                 "config": {"meta": {"restated_by": "extracts"}}},
         "model.ar_warehouse.int_weekly__restatement": _model("int_weekly__restatement", "intermediate"),
         "model.ar_warehouse.int_weekly__restated_items": _model("int_weekly__restated_items", "intermediate"),
+        "test.ar_warehouse.probe_rows_grain": _test(
+            "ar_unique_combination_stg_probe__rows", "model.ar_warehouse.stg_probe__rows",
+            "ar_unique_combination", {"columns": ["source_file", "source_row_number"]}),
+        "test.ar_warehouse.probe_states_grain": _test(
+            "ar_unique_combination_stg_probe__states", "model.ar_warehouse.stg_probe__states",
+            "ar_unique_combination", {"columns": ["extracted_at", "document_number"]}),
         "test.ar_warehouse.probe_weekly_grain": _test(
             "ar_unique_combination_fct_ar_probe_weekly", "model.ar_warehouse.fct_ar_probe_weekly",
             "ar_unique_combination", {"columns": ["snapshot_date", "customer_code"]}),
@@ -183,12 +193,23 @@ def _incremental_probe(tmp_path: Path) -> tuple[Path, dict]:
     con.execute("""create table intermediate.int_probe__items as select * from (values
         ('FR01', 'E1', date '2025-01-01'), ('FR01', 'E1', date '2025-01-01'), ('FR01', 'E2', date '2025-01-03'))
         as t(company_code, entry_id, valid_from)""")
+    # typed staging: the rows typed by an earlier run (one duplicate) and by this one; the
+    # dunning pictures computed by an earlier run (one duplicate) and by this one
+    con.execute("create schema staging")
+    con.execute("""create table staging.stg_probe__rows as select * from (values
+        ('old.csv', 2, timestamp '2025-01-26 06:00'), ('old.csv', 2, timestamp '2025-01-26 06:00'),
+        ('new.csv', 2, timestamp '2025-02-02 06:00')) as t(source_file, source_row_number, staged_at)""")
+    con.execute("""create table staging.stg_probe__states as select * from (values
+        (date '2025-01-26', 'F1', timestamp '2025-01-26 06:00'), (date '2025-01-26', 'F1', timestamp '2025-01-26 06:00'),
+        (date '2025-02-02', 'F1', timestamp '2025-02-02 06:00')) as t(extracted_at, document_number, staged_through)""")
     con.close()
     return warehouse, manifest
 
 
 WEEKLY_GRAIN = "grain_fct_ar_probe_weekly__snapshot_date__customer_code"
 ITEMS_GRAIN = "grain_int_probe__items__company_code__entry_id__valid_from"
+ROWS_GRAIN = "grain_stg_probe__rows__source_file__source_row_number"
+STATES_GRAIN = "grain_stg_probe__states__extracted_at__document_number"
 
 
 def test_an_incremental_run_checks_only_the_rows_it_wrote(tmp_path, monkeypatch):
@@ -200,21 +221,26 @@ def test_an_incremental_run_checks_only_the_rows_it_wrote(tmp_path, monkeypatch)
     # a full build (or a finished warehouse): every row, and the kept duplicates are found
     report = quality.validate(warehouse, manifest=manifest)
     assert report.scope == "every row"
-    assert {o.suite: o.success for o in report.outcomes} == {WEEKLY_GRAIN: False, ITEMS_GRAIN: False}
+    assert {o.suite: o.success for o in report.outcomes} == {WEEKLY_GRAIN: False, ITEMS_GRAIN: False,
+                                                             ROWS_GRAIN: False, STATES_GRAIN: False}
 
     # an incremental run: only the snapshots from the restatement date and the restated items
     report = quality.validate(warehouse, manifest=manifest, landed={"ledger": {"new.csv"}})
     assert report.scope.startswith("what this incremental run changed")
-    assert {o.suite: o.success for o in report.outcomes} == {WEEKLY_GRAIN: True, ITEMS_GRAIN: True}
+    assert {o.suite: o.success for o in report.outcomes} == {WEEKLY_GRAIN: True, ITEMS_GRAIN: True,
+                                                             ROWS_GRAIN: True, STATES_GRAIN: True}
 
     # a duplicate in what the run wrote is found
     con = duckdb.connect(str(warehouse))
     con.execute("insert into marts.fct_ar_probe_weekly values (date '2025-02-01', 'C2')")
     con.execute("insert into intermediate.int_probe__items values ('FR01', 'E2', date '2025-01-03')")
+    con.execute("insert into staging.stg_probe__rows values ('new.csv', 2, timestamp '2025-02-02 06:00')")
+    con.execute("insert into staging.stg_probe__states values (date '2025-02-02', 'F1', timestamp '2025-02-02 06:00')")
     con.close()
     report = quality.validate(warehouse, manifest=manifest, landed={"ledger": {"new.csv"}})
     assert {o.suite: (o.success, o.observed) for o in report.outcomes} == {
-        WEEKLY_GRAIN: (False, "observed 1"), ITEMS_GRAIN: (False, "observed 1")}
+        WEEKLY_GRAIN: (False, "observed 1"), ITEMS_GRAIN: (False, "observed 1"),
+        ROWS_GRAIN: (False, "observed 1"), STATES_GRAIN: (False, "observed 1")}
 
 
 def test_an_incremental_run_checks_the_staged_rows_of_the_files_it_landed(tmp_path):
