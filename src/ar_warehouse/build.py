@@ -41,7 +41,7 @@ from pathlib import Path
 import duckdb
 
 from .landing import SOURCES, LandingError, LandingReport, land
-from .paths import project_dir
+from .paths import dbt_target_dir, project_dir
 from .quality import validate, write_reports
 
 
@@ -154,6 +154,26 @@ def warehouse_lock(warehouse: Path, run: "RunRecord", *, wait: bool = True, log=
         yield
     finally:
         fh.close()  # releases the lock
+
+
+@contextmanager
+def dbt_target_lock(run: "RunRecord", *, log=print):
+    """Hold dbt's target folder (paths.dbt_target_dir) while dbt writes it and the build reads
+    its artifacts back. Builds of two warehouses from one checkout share target/ unless each
+    has its own DBT_TARGET_PATH: the second one's dbt step then waits, so that no build reads
+    the other's manifest or run results (its quality gate would check the wrong run)."""
+    folder = dbt_target_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    with (folder / ".arw-build.lock").open("a+", encoding="utf-8") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            log(f"dbt's target folder {folder} is in use by another build; waiting for it (give each "
+                "warehouse its own DBT_TARGET_PATH to build them side by side)")
+            t0 = time.perf_counter()
+            fcntl.flock(fh, fcntl.LOCK_EX)
+            run.seconds["wait_target"] = round(time.perf_counter() - t0, 2)
+        yield  # closing the file releases the lock
 
 
 def _recover_unfinished_runs(warehouse: Path, run: "RunRecord", log=print) -> None:
@@ -329,24 +349,25 @@ def _locked_build(landing_dir: Path, warehouse: Path, run: RunRecord, *, vars_: 
         run.files_landed = len(report.files)
         log(f"landed {report.summary()}")
 
-        t0 = time.perf_counter()
         command = ["build"] if run_tests else ["build", "--exclude", "resource_type:test",
                                                "resource_type:unit_test"]
         if not incremental:
             command.append("--full-refresh")
-        result = run_dbt(command, staged, vars_=vars_, quiet=quiet)
-        run.seconds["dbt"] = round(time.perf_counter() - t0, 2)
-        if result.returncode != 0:
-            run.status = "failed_dbt"
-            detail = (result.stdout or "")[-4000:] if quiet else "see dbt's output above"
-            raise BuildError(f"dbt build failed; the published warehouse {warehouse} was left as it was "
-                             f"({detail})")
-        # the gate reads what dbt states and what it ran from this run's artifacts (the
-        # freshness check below writes target/ again)
         artifacts = {name: stage_dir / name for name in ("manifest.json", "run_results.json")}
-        for name, path in artifacts.items():
-            shutil.copyfile(project_dir() / "target" / name, path)
-        run.freshness = _freshness(staged, vars_)
+        with dbt_target_lock(run, log=log):
+            t0 = time.perf_counter()
+            result = run_dbt(command, staged, vars_=vars_, quiet=quiet)
+            run.seconds["dbt"] = round(time.perf_counter() - t0, 2)
+            if result.returncode != 0:
+                run.status = "failed_dbt"
+                detail = (result.stdout or "")[-4000:] if quiet else "see dbt's output above"
+                raise BuildError(f"dbt build failed; the published warehouse {warehouse} was left as it was "
+                                 f"({detail})")
+            # the gate reads what dbt states and what it ran from this run's artifacts (the
+            # freshness check below writes target/ again)
+            for name, path in artifacts.items():
+                shutil.copyfile(dbt_target_dir() / name, path)
+            run.freshness = _freshness(staged, vars_)
 
         con = duckdb.connect(str(staged), read_only=True)
         try:

@@ -24,3 +24,12 @@ def landing_dir() -> Path:
 def warehouse_path() -> Path:
     env = os.environ.get("AR_DUCKDB_PATH")
     return Path(env).resolve() if env else project_dir() / "warehouse" / "ar.duckdb"
+
+
+def dbt_target_dir() -> Path:
+    """dbt's target folder (artifacts, partial parsing): $DBT_TARGET_PATH, dbt's own setting,
+    relative to the project, else target/. Builds run side by side from one checkout (the
+    parallel test workers, two warehouses on one schedule) each set their own, so that one
+    run's manifest and run results are never another's."""
+    env = os.environ.get("DBT_TARGET_PATH")
+    return (project_dir() / env).resolve() if env else project_dir() / "target"

@@ -228,9 +228,9 @@ class StatedCheck:
 
 
 def manifest_path() -> Path:
-    from .paths import project_dir
+    from .paths import dbt_target_dir
 
-    return project_dir() / "target" / "manifest.json"
+    return dbt_target_dir() / "manifest.json"
 
 
 def load_json(source: dict | Path | None) -> dict | None:

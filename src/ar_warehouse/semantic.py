@@ -56,7 +56,9 @@ def _dbt_bin() -> str:
 def parse(env: dict[str, str] | None = None) -> Path:
     """`dbt parse`: writes target/semantic_manifest.json (no connection needed)."""
     root = project_dir()
-    proc = subprocess.run([_dbt_bin(), "parse", "--profiles-dir", str(root), "--project-dir", str(root), "--quiet"],
+    # MetricFlow reads <project>/target/semantic_manifest.json whatever $DBT_TARGET_PATH says
+    proc = subprocess.run([_dbt_bin(), "parse", "--profiles-dir", str(root), "--project-dir", str(root), "--quiet",
+                           "--target-path", str(root / "target")],
                           cwd=root, env=_env(env), capture_output=True, text=True, check=False)
     if proc.returncode != 0:
         raise SemanticError(f"dbt parse failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-2000:]}")

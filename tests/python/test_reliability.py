@@ -13,7 +13,7 @@ import pytest
 from ar_warehouse import quality
 from ar_warehouse.build import BuildError, build, read_run_log
 from ar_warehouse.checksums import mart_checksums
-from ar_warehouse.paths import project_dir
+from ar_warehouse.paths import dbt_target_dir
 from ar_warehouse.quality import Expect, Suite, validate
 from conftest import query, write_csv
 from test_end_to_end import MIXED, write_hand_set
@@ -208,7 +208,7 @@ def test_failed_critical_expectation_blocks_publication(first_build, tmp_path, m
 
 
 def test_pii_columns_are_tagged_for_masking(first_build):
-    manifest = json.loads((project_dir() / "target" / "manifest.json").read_text())
+    manifest = json.loads((dbt_target_dir() / "manifest.json").read_text())
     pii_names = {"customer_name", "registration_id", "collector"}
 
     def is_pii(column: str) -> bool:

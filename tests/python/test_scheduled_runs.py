@@ -106,3 +106,35 @@ def test_a_killed_run_leaves_the_warehouse_and_is_cleaned_by_the_next(published)
     assert query(warehouse, "select status from audit.build_runs where run_id = ?",
                  [record["run_id"]]) == [("unfinished",)]
     assert query(warehouse, "select count(*) = count(distinct run_id) from audit.build_runs") == [(True,)]
+
+
+def test_builds_of_two_warehouses_sharing_dbt_target_folder_take_turns(tmp_path, monkeypatch):
+    """Two warehouses built from one checkout share dbt's target folder unless each has its own
+    DBT_TARGET_PATH: a build's dbt step waits for the other's, so that its quality gate never
+    reads the other run's manifest or run results."""
+    import fcntl
+    import threading
+
+    from ar_warehouse.build import RunRecord, dbt_target_lock
+    from ar_warehouse.paths import dbt_target_dir
+
+    monkeypatch.setenv("DBT_TARGET_PATH", str(tmp_path / "target"))
+    assert dbt_target_dir() == tmp_path / "target"
+    messages: list[str] = []
+    entered = threading.Event()
+    run = RunRecord(run_id="second", started_at="now", landing_dir="", warehouse="", pid=os.getpid())
+
+    def second_build():
+        with dbt_target_lock(run, log=messages.append):
+            entered.set()
+
+    (tmp_path / "target").mkdir()
+    with (tmp_path / "target" / ".arw-build.lock").open("a+") as held:  # the first build's dbt step
+        fcntl.flock(held, fcntl.LOCK_EX)
+        waiting = threading.Thread(target=second_build)
+        waiting.start()
+        assert not entered.wait(1.0), "the second build must wait while the first holds dbt's target folder"
+        assert messages and "in use by another build" in messages[0] and "DBT_TARGET_PATH" in messages[0]
+    waiting.join(10)
+    assert entered.is_set(), "the second build goes on once the first has finished with the folder"
+    assert run.seconds["wait_target"] >= 1.0
