@@ -55,9 +55,11 @@ build: $(STAMP)
 summary: $(STAMP)
 	$(BIN)/arw summary
 
+# With the dbt templater sqlfluff renders every file in its main process; a second process
+# parses and applies the rules meanwhile (205 s -> 108 s for the whole project on 2 cores).
 lint: $(STAMP)
 	mkdir -p $(TEST_DIR)
-	AR_DUCKDB_PATH=$(TEST_DIR)/lint.duckdb $(BIN)/sqlfluff lint models macros tests/dbt analyses
+	AR_DUCKDB_PATH=$(TEST_DIR)/lint.duckdb $(BIN)/sqlfluff lint --processes 2 models macros tests/dbt analyses
 
 # The whole dbt project on the demo data: every model, seed, data test and
 # unit test (write-audit-publish: nothing is published unless all pass), then
@@ -76,8 +78,12 @@ dbt-test: $(STAMP)
 		echo "*** the project's own contract check (docs/contract.md) ran above."; \
 	fi
 
+# Two workers, a test file each at a time (module fixtures such as the incremental test's
+# weekly history are built once): dbt runs one Python process per build and leaves the
+# second core mostly idle. PYTEST_WORKERS=0 runs them in this process, one after another.
+PYTEST_WORKERS ?= 2
 pytest: $(STAMP)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) --dist loadfile --durations=15
 
 # The same landing data built on DuckDB, PostgreSQL (a throwaway local server,
 # stopped and removed at the end) and Spark (in process): every mart equal row

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 from pathlib import Path
 
@@ -9,11 +10,31 @@ import duckdb
 import pytest
 
 from ar_warehouse.build import build
-from ar_warehouse.paths import project_dir
+from ar_warehouse.paths import demo_landing_dir, project_dir
 
 # Optional extra data beside the project (the full real FEC files, the reference contract checker):
 # tests that read it skip with the reason when it is absent. $AR_SHARED_DIR points elsewhere.
 SHARED = Path(os.environ.get("AR_SHARED_DIR") or project_dir().parent / "shared")
+
+# `make pytest` runs two workers (pytest -n 2): each builds with a dbt target folder and log
+# folder of its own, so two dbt runs never share artifacts or partial parsing.
+_WORKER = os.environ.get("PYTEST_XDIST_WORKER")
+if _WORKER:
+    os.environ["DBT_TARGET_PATH"] = str(project_dir() / "target" / f"pytest-{_WORKER}")
+    os.environ["DBT_LOG_PATH"] = str(project_dir() / "logs" / f"pytest-{_WORKER}")
+
+DEMO = project_dir() / "build" / "test" / "demo.duckdb"
+
+
+def demo_warehouse() -> Path:
+    """The demo warehouse of `make dbt-test` (build/test/demo.duckdb), built here when missing,
+    once whichever worker asks first (the others wait on the lock). Tests read copies of it."""
+    DEMO.parent.mkdir(parents=True, exist_ok=True)
+    with open(DEMO.with_name("demo.lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not DEMO.exists():
+            build(demo_landing_dir(), DEMO, quiet=True, log=lambda *_: None)
+    return DEMO
 
 
 def write_csv(path: Path, header: list[str], rows: list[list[str]], *, delimiter: str = ",",

@@ -7,19 +7,17 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from ar_warehouse.build import build, run_dbt
-from ar_warehouse.paths import demo_landing_dir, project_dir
+from ar_warehouse.build import run_dbt
+from ar_warehouse.paths import dbt_target_dir, project_dir
+from conftest import demo_warehouse
 
-DEMO = project_dir() / "build" / "test" / "demo.duckdb"
 ANALYSES = sorted((project_dir() / "analyses").glob("*.sql"))
 
 
 @pytest.fixture(scope="module")
 def compiled(tmp_path_factory) -> Path:
-    if not DEMO.exists():  # `make test` builds it first (make dbt-test); alone, build it here
-        build(demo_landing_dir(), DEMO, quiet=True, log=lambda *_: None)
     copy = tmp_path_factory.mktemp("analyses") / "ar.duckdb"
-    copy.write_bytes(DEMO.read_bytes())
+    copy.write_bytes(demo_warehouse().read_bytes())
     result = run_dbt(["compile", "--select", "resource_type:analysis"], copy, quiet=True)
     assert result.returncode == 0, result.stdout[-3000:]
     return copy
@@ -27,7 +25,7 @@ def compiled(tmp_path_factory) -> Path:
 
 @pytest.mark.parametrize("analysis", ANALYSES, ids=lambda p: p.stem)
 def test_analysis_answers(compiled, analysis):
-    sql_path = project_dir() / "target" / "compiled" / "ar_warehouse" / "analyses" / analysis.name
+    sql_path = dbt_target_dir() / "compiled" / "ar_warehouse" / "analyses" / analysis.name
     con = duckdb.connect(str(compiled), read_only=True)
     try:
         rows = con.execute(sql_path.read_text()).fetchall()

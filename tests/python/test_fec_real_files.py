@@ -106,8 +106,15 @@ class Fec:
         self.balanced_groups = sorted(g for g, total in groups.items() if total == 0)
 
 
+# one warehouse per source: pytest orders the (source, file) parameters of the module's two
+# parametrised fixtures as it likes and would set `built` up again at each change of source
+_BUILT: dict[Path, Path] = {}
+
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory, source):
+    if source in _BUILT:
+        return _BUILT[source]
     root = tmp_path_factory.mktemp("real_fec")
     folder = root / "landing" / "fec"
     folder.mkdir(parents=True)
@@ -116,6 +123,7 @@ def built(tmp_path_factory, source):
     warehouse = root / "ar.duckdb"
     result = make_build(root / "landing", warehouse)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    _BUILT[source] = warehouse
     return warehouse
 
 

@@ -12,19 +12,15 @@ import duckdb
 import pytest
 
 from ar_warehouse import semantic
-from ar_warehouse.build import build
-from ar_warehouse.paths import demo_landing_dir, project_dir
-
-DEMO = project_dir() / "build" / "test" / "demo.duckdb"
+from ar_warehouse.paths import project_dir
+from conftest import demo_warehouse
 
 
 @pytest.fixture(scope="module")
 def warehouse(tmp_path_factory) -> Path:
-    if not DEMO.exists():  # `make test` builds it first (make dbt-test); alone, build it here
-        build(demo_landing_dir(), DEMO, quiet=True, log=lambda *_: None)
     # mf opens the file read-write (dbt-duckdb): a copy, so nothing else holding the demo file conflicts
     copy = tmp_path_factory.mktemp("semantic") / "ar.duckdb"
-    copy.write_bytes(DEMO.read_bytes())
+    copy.write_bytes(demo_warehouse().read_bytes())
     manifest = semantic.parse({"AR_DUCKDB_PATH": str(copy), "AR_TARGET": "duckdb"})
     assert manifest.exists()
     return copy
