@@ -19,12 +19,16 @@ starting points). Also:
   - --engines LINES: the same full build of LINES lines on PostgreSQL (a throwaway local
     server, scripts/local_postgres.sh scratch) and on Spark (local, .venv-spark), one run each;
   - --large LINES: one full build of LINES lines under DuckDB's memory limit
-    (AR_DUCKDB_MEMORY_LIMIT, default 4GB: it spills to disk), with its peak RSS.
+    (AR_DUCKDB_MEMORY_LIMIT, default 4GB: it spills to disk), with its peak RSS;
+  - --write-floor LINES: every table of the LINES-line warehouse copied into a new file, the
+    cost of writing what the build writes without computing it;
+  - with the fixed cost, the same dbt invocation on one model (start-up and parsing) and the
+    cost per node that follows from it (--fixed-cost measures them again on their own).
 Results go to bench/results.md and bench/results.json with the machine description.
 Figures are measurements, not timed tests.
 
     .venv/bin/python bench/run_bench.py --sizes 100000 1000000 10000000 --runs 3 \
-        --engines 1000000 --large 30000000
+        --engines 1000000 --large 30000000 --write-floor 10000000
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ import argparse
 import json
 import os
 import platform
+import shutil
 import statistics
 import subprocess
 import sys
@@ -47,6 +52,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from ar_warehouse.build import run_dbt  # noqa: E402
 from ar_warehouse.deliveries import landing_as_of  # noqa: E402
+from ar_warehouse.paths import dbt_target_dir  # noqa: E402
 
 BENCH_DIR = ROOT / "bench"
 DATA_DIR = Path(os.environ.get("AR_BENCH_DATA", ROOT / "build" / "bench"))
@@ -167,16 +173,23 @@ def week_before(landing: Path) -> Path:
 
 
 def model_profile(top: int = 8) -> list[tuple[str, float]]:
-    results = json.loads((ROOT / "target" / "run_results.json").read_text())["results"]
+    results = json.loads((dbt_target_dir() / "run_results.json").read_text())["results"]
     rows = sorted(((r["unique_id"].split(".")[-1], r["execution_time"]) for r in results), key=lambda x: -x[1])
     return [(name, round(t, 2)) for name, t in rows[:top]]
+
+
+def models_seconds() -> float:
+    """The nodes' own time in the last dbt run (run_results.json): what dbt spent running them;
+    the rest of its step is starting, parsing and planning."""
+    results = json.loads((dbt_target_dir() / "run_results.json").read_text())["results"]
+    return round(sum(r["execution_time"] for r in results), 1)
 
 
 def bi_queries(warehouse: Path, repeats: int = 5) -> list[tuple[str, float, int]]:
     result = run_dbt(["compile", "--select", "resource_type:analysis"], warehouse, quiet=True)
     if result.returncode != 0:
         raise RuntimeError(result.stdout[-3000:])
-    compiled = ROOT / "target" / "compiled" / "ar_warehouse" / "analyses"
+    compiled = dbt_target_dir() / "compiled" / "ar_warehouse" / "analyses"
     con = duckdb.connect(str(warehouse), read_only=True)
     out = []
     for path in sorted(compiled.glob("*.sql")):
@@ -204,8 +217,60 @@ def demo_fixed_cost(env: dict, runs: int) -> dict:
                                 "--warehouse", str(warehouse), "--skip-tests"], env)
         walls.append(seconds)
         steps.append(last_run_steps(warehouse))
-    return {"wall_s": round(statistics.median(walls), 1), "all_runs_s": [round(x, 1) for x in walls],
-            "steps_s": median_steps(steps)}
+    nodes = len(json.loads((dbt_target_dir() / "run_results.json").read_text())["results"])
+    # the same dbt invocation on one node: start-up and parsing, which a run that selected only
+    # the models a delivery touched would still pay; the rest is paid per node. Each build runs
+    # dbt on a file in a new staging folder, a changed profile for dbt, which then parses the
+    # whole project again: so does the first run here, on a copy in a new folder; the second,
+    # on the same copy, keeps dbt's partial parsing (what a fixed staging path would save)
+    one_node, one_node_again = [], []
+    for i in range(runs):
+        copy = DATA_DIR / "one_node" / f"{os.getpid()}_{i}" / warehouse.name
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(warehouse, copy)
+        for times in (one_node, one_node_again):
+            t0 = time.perf_counter()
+            result = run_dbt(["run", "--select", "int_calendar__as_of"], copy, quiet=True)
+            times.append(time.perf_counter() - t0)
+            if result.returncode != 0:
+                raise RuntimeError(result.stdout[-3000:])
+        shutil.rmtree(copy.parent)
+    dbt_s, one_s = statistics.median(s["dbt"] for s in steps), statistics.median(one_node)
+    return {"measured_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "wall_s": round(statistics.median(walls), 1), "all_runs_s": [round(x, 1) for x in walls],
+            "steps_s": median_steps(steps), "nodes": nodes, "one_node_dbt_s": round(one_s, 1),
+            "one_node_partial_parse_dbt_s": round(statistics.median(one_node_again), 1),
+            "per_node_s": round((dbt_s - one_s) / max(nodes - 1, 1), 3)}
+
+
+def write_floor(lines: int) -> dict:
+    """What writing the full build's output costs without computing it: every table of the
+    warehouse of `lines` lines (built by --sizes) copied into a new file, as one statement each,
+    under the build's memory settings. A build that materialises these tables cannot cost less;
+    against the read floor it says how much of the target the materialised model graph leaves."""
+    warehouse = DATA_DIR / f"warehouse_{lines}" / "ar.duckdb"
+    copy = warehouse.with_name("write_floor.duckdb")
+    copy.unlink(missing_ok=True)
+    con = duckdb.connect(str(copy), config={"memory_limit": os.environ.get("AR_DUCKDB_MEMORY_LIMIT", "4GB"),
+                                            "preserve_insertion_order": False})
+    try:
+        con.execute(f"attach '{warehouse}' as built (read_only)")
+        tables = con.execute("""select schema_name, table_name, estimated_size from duckdb_tables()
+                                where database_name = 'built' and schema_name <> 'audit'""").fetchall()
+        t0 = time.perf_counter()
+        for schema, table, _rows in tables:
+            con.execute(f'create schema if not exists "{schema}"')
+            con.execute(f'create table "{schema}"."{table}" as select * from built."{schema}"."{table}"')
+        con.execute("checkpoint")
+        seconds = time.perf_counter() - t0
+    finally:
+        con.close()
+    size = copy.stat().st_size
+    copy.unlink()
+    floor, count, _total = floor_seconds(landing_for(lines))
+    return {"measured_at": datetime.now(timezone.utc).isoformat(timespec="seconds"), "ledger_lines": count,
+            "tables": len(tables), "rows": sum(r for _s, _t, r in tables), "gb": round(size / 1024 ** 3, 2),
+            "write_s": round(seconds, 1), "floor_s": round(floor, 2), "ratio_write_floor": round(seconds / floor, 1)}
 
 
 def engine_builds(lines: int, env: dict) -> list[dict]:
@@ -222,7 +287,8 @@ def engine_builds(lines: int, env: dict) -> list[dict]:
             out.append({"engine": engine, "skipped": "no .venv-spark (make install-spark)"})
             continue
         seconds, peak = timed(cmd, env)
-        out.append({"engine": engine, "ledger_lines": lines, "full_build_s": round(seconds, 1),
+        out.append({"measured_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                    "engine": engine, "ledger_lines": lines, "full_build_s": round(seconds, 1),
                     "peak_rss_gb": round(peak, 2),
                     "rss_note": "the client (landing, dbt) only; the server runs apart; the time includes "
                                 "starting a throwaway server" if engine == "postgres"
@@ -260,6 +326,11 @@ def main() -> int:
                     help="also build LINES lines on PostgreSQL and on Spark (one run each)")
     ap.add_argument("--large", type=int, metavar="LINES",
                     help="also one full build of LINES lines under DuckDB's memory limit (spills to disk)")
+    ap.add_argument("--write-floor", type=int, metavar="LINES",
+                    help="also the cost of writing every table of the LINES-line warehouse (built by --sizes now "
+                         "or earlier) without computing it")
+    ap.add_argument("--fixed-cost", action="store_true",
+                    help="measure the fixed cost of one dbt invocation again even when no size is measured")
     args = ap.parse_args()
     env = dict(os.environ, DBT_SEND_ANONYMOUS_USAGE_STATS="false")
     results = {"measured_at": datetime.now(timezone.utc).isoformat(timespec="seconds"), "machine": machine(),
@@ -275,12 +346,19 @@ def main() -> int:
     previous_results = json.loads((BENCH_DIR / "results.json").read_text()) if args.merge else {}
     # the fixed cost is measured with the sizes it is compared to (kept when only --engines or
     # --large are measured)
-    results["fixed_cost"] = demo_fixed_cost(env, args.runs) if args.sizes or "fixed_cost" not in \
-        previous_results else previous_results["fixed_cost"]
-    for key in ("engines", "large"):
+    results["fixed_cost"] = demo_fixed_cost(env, args.runs) if args.sizes or args.fixed_cost or "fixed_cost" \
+        not in previous_results else previous_results["fixed_cost"]
+    for key in ("engines", "large", "write_floor"):
         if key in previous_results:
-            results[key] = previous_results[key]
+            # kept from an earlier invocation: each figure says when it was measured
+            kept_value = previous_results[key]
+            for item in kept_value if isinstance(kept_value, list) else [kept_value]:
+                item.setdefault("measured_at", previous_results["measured_at"])
+            results[key] = kept_value
     fixed = results["fixed_cost"]["wall_s"]
+    for kept_size in kept:  # the target of a kept size follows the fixed cost shown with it
+        kept_size["weekly_target_s"] = round(fixed + 2 * kept_size["floor_s"], 1)
+    results["sizes"] = sorted(kept, key=lambda e: e["ledger_lines"])  # --merge with no size keeps them all
     measured: list[dict] = []
     for lines in sorted(args.sizes):
         landing = landing_for(lines)
@@ -297,13 +375,14 @@ def main() -> int:
             builds.append(seconds)
             peaks.append(peak)
             full_steps.append(last_run_steps(warehouse))
-            profile = model_profile()
+            profile, full_models = model_profile(), models_seconds()
             seconds, peak = timed([sys.executable, "-m", "ar_warehouse.cli", "build", "--landing", str(landing),
                                    "--warehouse", str(warehouse), "--skip-tests",
                                    "--vars", json.dumps({"as_of_date": END})], env)
             weeklies.append(seconds)
             weekly_peaks.append(peak)
             weekly_steps.append(last_run_steps(warehouse))
+            weekly_models = models_seconds()
         floor = statistics.median(floors)
         entry = {"measured_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
                  "ledger_lines": count, "ledger_sum": total, "runs": runs,
@@ -320,7 +399,9 @@ def main() -> int:
                  "all_runs_s": {"floor": [round(x, 2) for x in floors], "full": [round(x, 1) for x in builds],
                                 "weekly": [round(x, 1) for x in weeklies]},
                  "full_steps_s": median_steps(full_steps), "weekly_steps_s": median_steps(weekly_steps),
-                 "profile": profile, "weekly_profile": model_profile()}
+                 "profile": profile, "weekly_profile": model_profile(),
+                 # the last run's: its nodes' own seconds, against its dbt step
+                 "full_models_s": full_models, "weekly_models_s": weekly_models}
         if lines == max(args.sizes):
             entry["bi_queries_ms"] = bi_queries(warehouse)
         measured.append(entry)
@@ -332,6 +413,8 @@ def main() -> int:
         results["engines"] = engine_builds(args.engines, env)
     if args.large:
         results["large"] = large_build(args.large, env)
+    if args.write_floor:
+        results["write_floor"] = write_floor(args.write_floor)
     (BENCH_DIR / "results.json").write_text(json.dumps(results, indent=2) + "\n")
     write_markdown(results)
     return 0
@@ -362,7 +445,13 @@ def write_markdown(results: dict) -> None:
         lines += ["", "Targets (issue 18): full build ≤ 15 × floor and ≤ 6 GB at 10 M lines; weekly run ≤ the fixed "
                   "cost of one dbt invocation on the demo data + 2 × floor. Fixed cost measured: an "
                   f"incremental `arw build --skip-tests` of the demo data with nothing new, {fixed['wall_s']} s "
-                  f"(runs {fixed['all_runs_s']}; steps {fixed['steps_s']}).", "",
+                  f"(runs {fixed['all_runs_s']}; steps {fixed['steps_s']})."
+                  + (f" Measured {fixed['measured_at']}." if "measured_at" in fixed else "")
+                  + (f" Of its dbt step, {fixed['one_node_dbt_s']} s is what the same invocation costs "
+                     f"running a single model (start-up, parsing the whole project again as each build does; "
+                     f"{fixed['one_node_partial_parse_dbt_s']} s with dbt's partial parsing) and "
+                     f"{fixed['per_node_s']} s is paid per node for the {fixed['nodes']} nodes of the run."
+                     if "one_node_partial_parse_dbt_s" in fixed else ""), "",
                   "| ledger lines | build / floor (target 15) | weekly run s | weekly target s | weekly / target |",
                   "|---:|---:|---:|---:|---:|"]
         for s in results["sizes"]:
@@ -371,14 +460,22 @@ def write_markdown(results: dict) -> None:
                          f"{round(s['weekly_run_s'] / target, 2)} |")
     if results.get("large"):
         g = results["large"]
-        lines += ["", f"One full build beyond the memory budget: {g['ledger_lines']:,} lines, DuckDB memory limit "
+        lines += ["", f"One full build beyond the memory budget ({g['measured_at']}): {g['ledger_lines']:,} lines, "
+                      "DuckDB memory limit "
                       f"{g['memory_limit']} (spilling to disk): {g['full_build_s']} s "
                       f"({g['ratio_build_floor']} × the floor of {g['floor_s']} s), peak RSS {g['peak_rss_gb']} GB; "
                       f"steps {g['steps_s']}; most expensive models: "
                       + ", ".join(f"{n} {t}" for n, t in g["profile"]) + "."]
+    if results.get("write_floor"):
+        w = results["write_floor"]
+        lines += ["", f"Writing what the full build writes, without computing it ({w['measured_at']}): the "
+                      f"{w['tables']} tables of the {w['ledger_lines']:,}-line warehouse ({w['rows']:,} rows, "
+                      f"{w['gb']} GB) copied into a new file took {w['write_s']} s, {w['ratio_write_floor']} × "
+                      f"the read floor of {w['floor_s']} s."]
     if results.get("engines"):
         lines += ["", "The same full build on the other engines (one run each, `--skip-tests`; wall time "
-                      "includes landing and writing the raw tables):", "",
+                      "includes landing and writing the raw tables; measured "
+                      + ", ".join(sorted({e.get("measured_at", "?") for e in results["engines"]})) + "):", "",
                   "| engine | ledger lines | full build s | peak RSS GB | RSS measured |", "|---|---:|---:|---:|---|"]
         duck = next((s for s in results["sizes"] if abs(s["ledger_lines"] - results["engines"][0].get(
             "ledger_lines", 0)) < 0.2 * s["ledger_lines"]), None)
@@ -393,14 +490,15 @@ def write_markdown(results: dict) -> None:
                              f"| {e['rss_note']} |")
     lines += ["", "Where the time goes (median seconds per step of `arw build`, from its run log; the rest of",
               "the wall time is starting Python and dbt):", "",
-              "| ledger lines | build | copy published file | land | dbt | GX validation |",
-              "|---:|---|---:|---:|---:|---:|"]
+              "| ledger lines | build | copy published file | land | dbt | of which the nodes' own time "
+              "| GX validation |",
+              "|---:|---|---:|---:|---:|---:|---:|"]
     for s in results["sizes"]:
         for kind in ("full", "weekly"):
             st = s.get(f"{kind}_steps_s")
             if st:
                 lines.append(f"| {s['ledger_lines']:,} | {kind} | {st.get('copy', '–')} | {st.get('land')} | "
-                             f"{st.get('dbt')} | {st.get('validate')} |")
+                             f"{st.get('dbt')} | {s.get(f'{kind}_models_s', '–')} | {st.get('validate')} |")
     lines += ["", "Every run (seconds):", ""]
     for s in results["sizes"]:
         lines.append(f"- {s['ledger_lines']:,} lines: floor {s['all_runs_s']['floor']}, "
