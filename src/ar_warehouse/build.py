@@ -157,12 +157,12 @@ def warehouse_lock(warehouse: Path, run: "RunRecord", *, wait: bool = True, log=
 
 
 @contextmanager
-def dbt_target_lock(run: "RunRecord", *, log=print):
-    """Hold dbt's target folder (paths.dbt_target_dir) while dbt writes it and the build reads
-    its artifacts back. Builds of two warehouses from one checkout share target/ unless each
-    has its own DBT_TARGET_PATH: the second one's dbt step then waits, so that no build reads
-    the other's manifest or run results (its quality gate would check the wrong run)."""
-    folder = dbt_target_dir()
+def dbt_target_lock(run: "RunRecord | None" = None, *, log=print, folder: Path | None = None):
+    """Hold dbt's target folder (paths.dbt_target_dir, or `folder`) while dbt writes it and the
+    build reads its artifacts back. Builds of two warehouses from one checkout share target/
+    unless each has its own DBT_TARGET_PATH: the second one's dbt step then waits, so that no
+    build reads the other's manifest or run results (its quality gate would check the wrong run)."""
+    folder = folder or dbt_target_dir()
     folder.mkdir(parents=True, exist_ok=True)
     with (folder / ".arw-build.lock").open("a+", encoding="utf-8") as fh:
         try:
@@ -172,7 +172,8 @@ def dbt_target_lock(run: "RunRecord", *, log=print):
                 "warehouse its own DBT_TARGET_PATH to build them side by side)")
             t0 = time.perf_counter()
             fcntl.flock(fh, fcntl.LOCK_EX)
-            run.seconds["wait_target"] = round(time.perf_counter() - t0, 2)
+            if run is not None:
+                run.seconds["wait_target"] = round(time.perf_counter() - t0, 2)
         yield  # closing the file releases the lock
 
 

@@ -55,11 +55,16 @@ def _dbt_bin() -> str:
 
 def parse(env: dict[str, str] | None = None) -> Path:
     """`dbt parse`: writes target/semantic_manifest.json (no connection needed)."""
+    from .build import dbt_target_lock
+
     root = project_dir()
-    # MetricFlow reads <project>/target/semantic_manifest.json whatever $DBT_TARGET_PATH says
-    proc = subprocess.run([_dbt_bin(), "parse", "--profiles-dir", str(root), "--project-dir", str(root), "--quiet",
-                           "--target-path", str(root / "target")],
-                          cwd=root, env=_env(env), capture_output=True, text=True, check=False)
+    # `mf query` loads <project>/target/semantic_manifest.json whatever $DBT_TARGET_PATH says
+    # (dbt-metricflow's build_semantic_manifest_from_dbt_project_root); the parse writes there,
+    # in turn with a build whose dbt step uses that folder
+    with dbt_target_lock(folder=root / "target", log=lambda *_: None):
+        proc = subprocess.run([_dbt_bin(), "parse", "--profiles-dir", str(root), "--project-dir", str(root),
+                               "--quiet", "--target-path", str(root / "target")],
+                              cwd=root, env=_env(env), capture_output=True, text=True, check=False)
     if proc.returncode != 0:
         raise SemanticError(f"dbt parse failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-2000:]}")
     return root / "target" / "semantic_manifest.json"
