@@ -4,6 +4,8 @@
     meta says which part): the snapshots from restate_from_date on, the items
     int_weekly__restated_items lists, the documents of those items, the
     documents whose dunning intervals reach the first changed extract, the
+    months from the earliest changed month, the dunning rows from each
+    company's restart extract (int_weekly__dunning_row_restarts), the
     typed rows of the files landed in this run, or the dunning extracts
     recomputed in this run. The rows
     it keeps were checked by the build that wrote them, with the same code and
@@ -90,6 +92,19 @@
                     and restated.customer_code = restated_scope.customer_code
                     and restated.document_number = restated_scope.document_number
             )
+        {%- endset -%}
+    {%- elif kind == 'months' -%}
+        {#- the months from the first day of the earliest changed date's month (1900-01-01:
+            all; null when nothing changed: none) -#}
+        {%- set predicate -%}
+            restated_scope.month_start_date >= (select item_restate_from_date from {{ restatement }})
+        {%- endset -%}
+    {%- elif kind == 'dunning_rows' -%}
+        {#- the extract rows from each company's restart on, a new customer's rows
+            (int_weekly__dunning_row_restarts; empty on a full build: every row) -#}
+        {%- set predicate -%}
+            {{ ar_dunning_rows_from_restarts('restated_scope', 'extracted_at',
+                                             ar_model_relation('int_weekly__dunning_row_restarts')) }}
         {%- endset -%}
     {%- elif kind in ('source_files', 'extracts') -%}
         {#- typed staging: the latest rows typed (those of this run, when it typed any);

@@ -152,3 +152,114 @@
     from {{ ref('int_ageing__item_state_runs') }} as runs
     {%- endif -%}
 {%- endmacro %}
+
+{#- The dunning rows a build computes again (int_weekly__dunning_row_restarts):
+    on or after their company's restart date (every row of a company without
+    one), and every row of a customer new to the books. `date_column`: the
+    extract date of the row (extracted_at; reached_on for the level reaches).
+    Not incremental: every row. -#}
+{% macro ar_recomputed_dunning_rows_only(alias, date_column='extracted_at') -%}
+    {%- if is_incremental() -%}
+    {{ ar_dunning_rows_from_restarts(alias, date_column, ref('int_weekly__dunning_row_restarts')) }}
+    {%- else -%}
+    1 = 1
+    {%- endif -%}
+{%- endmacro %}
+
+{#- the predicate itself, on the restarts table `restarts` (the scoped tests
+    read it too, macros/weekly/restated_rows.sql); every row when it is empty -#}
+{% macro ar_dunning_rows_from_restarts(alias, date_column, restarts) -%}
+    (
+        {{ alias }}.{{ date_column }} >= coalesce((
+            select max(restarts.restart_date)
+            from {{ restarts }} as restarts
+            where restarts.company_code = {{ alias }}.company_code and restarts.customer_code is null
+        ), cast('1900-01-01' as date))
+        or exists (
+            select 1
+            from {{ restarts }} as restarts
+            where
+                restarts.company_code = {{ alias }}.company_code
+                and restarts.customer_code = {{ alias }}.customer_code
+        )
+    )
+{%- endmacro %}
+
+{#- The rows of the models kept per document and dunning row (level reaches,
+    blocking episodes, promises) that a build computes again: every row of a
+    document whose open debit steps were recomputed (int_weekly__restated_items),
+    and the rows dated (`date_column`) on a recomputed dunning row. -#}
+{% macro ar_recomputed_for_dunning(alias, date_column) -%}
+    (
+        {{ ar_restated_items_only(alias, ['company_code', 'customer_code', 'document_number']) }}
+        or {{ ar_recomputed_dunning_rows_only(alias, date_column) }}
+    )
+{%- endmacro %}
+
+{#- pre-hook of the models kept per dunning row: drop the rows computed again -#}
+{% macro ar_delete_recomputed_dunning_rows(date_column='extracted_at') -%}
+    {%- if is_incremental() -%}
+    delete from {{ this }} as target
+    where {{ ar_recomputed_dunning_rows_only('target', date_column) }}
+    {%- else -%}
+    select 1 as nothing_to_delete
+    {%- endif -%}
+{%- endmacro %}
+
+{#- pre-hook of int_dunning__level_reaches (`reached_on`) and int_blocking__episodes
+    (`blocked_through`): drop the rows ar_recomputed_for_dunning names -#}
+{% macro ar_delete_recomputed_for_dunning(date_column) -%}
+    {%- if is_incremental() -%}
+    delete from {{ this }} as target
+    where {{ ar_recomputed_for_dunning('target', date_column) }}
+    {%- else -%}
+    select 1 as nothing_to_delete
+    {%- endif -%}
+{%- endmacro %}
+
+{#- pre-hook of the monthly intermediates kept per month: drop the months from
+    the first day of the earliest changed date's month on (nothing when
+    nothing changed) -#}
+{% macro ar_delete_restated_months(date_column='month_start_date') -%}
+    {%- if is_incremental() -%}
+    delete from {{ this }}
+    where {{ date_column }} >= (select item_restate_from_date from {{ ref('int_weekly__restatement') }})
+    {%- else -%}
+    select 1 as nothing_to_delete
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#- The promises a build computes again (int_promises__evaluated): those of
+    the restated documents, those made on a recomputed dunning row, and every
+    one not judged for good, its check date after the previous build's or
+    this build's as-of date (pending then or now). `made_on`: the column of
+    the extract that made it; `check_date`: the expression of its check date.
+    Not incremental: every one. -#}
+{% macro ar_restated_promises_only(alias, made_on, check_date) -%}
+    {%- if is_incremental() -%}
+    (
+        {{ ar_recomputed_for_dunning(alias, made_on) }}
+        or exists (
+            select 1
+            from {{ ref('int_weekly__restatement') }} as restatement
+            cross join {{ ref('int_calendar__as_of') }} as as_of
+            where
+                {{ check_date }} > coalesce(restatement.previous_as_of_date, cast('1900-01-01' as date))
+                or {{ check_date }} > as_of.as_of_date
+        )
+    )
+    {%- else -%}
+    1 = 1
+    {%- endif -%}
+{%- endmacro %}
+
+{#- pre-hook of int_promises__evaluated: drop the promises computed again -#}
+{% macro ar_delete_restated_promises() -%}
+    {%- if is_incremental() -%}
+    delete from {{ this }} as target
+    where {{ ar_restated_promises_only('target', 'promised_on', 'target.check_date') }}
+    {%- else -%}
+    select 1 as nothing_to_delete
+    {%- endif -%}
+{%- endmacro %}

@@ -291,6 +291,15 @@ def restated_rows_predicate(manifest: dict, model: dict) -> str:
         return (f"(select dunning_restate_from_date from {restatement}) = cast('1900-01-01' as date) "
                 f"or exists (select 1 from {_model_relation(manifest, 'int_weekly__restated_dunning_documents')}"
                 f" as restated where {match})")
+    if kind == "months":
+        return f"restated_scope.month_start_date >= (select item_restate_from_date from {restatement})"
+    if kind == "dunning_rows":
+        restarts = _model_relation(manifest, "int_weekly__dunning_row_restarts")
+        return (f"(restated_scope.extracted_at >= coalesce((select max(restarts.restart_date) from {restarts} "
+                f"as restarts where restarts.company_code = restated_scope.company_code "
+                f"and restarts.customer_code is null), cast('1900-01-01' as date)) "
+                f"or exists (select 1 from {restarts} as restarts where restarts.company_code = "
+                f"restated_scope.company_code and restarts.customer_code = restated_scope.customer_code))")
     if kind in ("source_files", "extracts"):
         column = "staged_at" if kind == "source_files" else "staged_through"
         return (f"restated_scope.{column} = (select max({column}) from "

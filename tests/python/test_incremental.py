@@ -7,7 +7,8 @@ one of the cases that invalidate what the incremental chain kept (docs/weekly-ru
 
 - a corrected re-delivery of an invoice line posted months earlier (restated from its posting);
 - an old dunning extract re-delivered with one row changed (the dunning state intervals
-  restated from that extract on);
+  restated from that extract on), and another with only a row's last action changed (the
+  dunning rows restated from it on);
 - a lettering code added to an old open invoice, with the payment that settles it;
 - an old line moved to another document (its old document is recomputed too);
 - a run on a mid-week as-of date (a snapshot that the next run must drop);
@@ -148,6 +149,16 @@ def _redeliver_an_old_extract_changed(landing: Path, extract: str) -> None:
     _write(path, rows)
 
 
+def _redeliver_an_old_extract_with_another_last_action(landing: Path, extract: str) -> None:
+    """An old dunning extract delivered again with only one row's last action date changed."""
+    path = landing / "dunning" / extract
+    names, rows = _read(path)
+    column = names.index("last_action_date")
+    row = next(r for r in rows[1:] if r[column].strip())
+    row[column] = (date.fromisoformat(row[column].strip()) - timedelta(days=1)).isoformat()
+    _write(path, rows)
+
+
 def _add_a_new_customer(landing: Path, posted: date) -> None:
     """A customer new to the books: a master row and a first invoice, posted this week."""
     names, row = _open_old_invoice(landing, date(2025, 6, 1), set())
@@ -210,6 +221,7 @@ def test_weekly_incremental_runs_equal_a_full_rebuild(history):
         if week >= 3:
             lettered_entry = _letter_an_old_invoice(landing, weeks[3], {corrected_entry})
             moved_posting = _move_an_old_line_to_another_document(landing, {corrected_entry, lettered_entry})
+            _redeliver_an_old_extract_with_another_last_action(landing, "dunning_2025-05-05.csv")
         if week >= 4:  # an old extract is no longer delivered; a new customer's first invoice
             (landing / "dunning" / "dunning_2025-03-03.csv").unlink()
             _add_a_new_customer(landing, weeks[4] - timedelta(days=2))
@@ -236,6 +248,8 @@ def test_weekly_incremental_runs_equal_a_full_rebuild(history):
     assert runs[2]["dunning_from"] == date(2025, 4, 7)
     # a line moved to another document: from its posting date (its old document recomputed too)
     assert runs[3]["restate_from"] == moved_posting
+    # an old extract re-delivered with only a last action changed: the dunning rows from it on
+    assert runs[3]["dunning_from"] == date(2025, 5, 5)
     # the mid-week as-of snapshot is dropped by the next run
     snapshots = [d for (d,) in query(published, "select distinct snapshot_date from marts.fct_ar_outstanding_weekly")]
     assert weeks[3] not in snapshots and weeks[4] in snapshots

@@ -9,7 +9,28 @@
 
     Runs of consecutive extracts are found by the position of each extract
     in its company's sequence: within one document and cause, positions that
-    follow each other keep the same (position - row number). -#}
+    follow each other keep the same (position - row number). Nothing here
+    depends on the as-of date but through the extracts up to it: the marts
+    measure ongoing episodes up to it.
+
+    Incremental (docs/weekly-runs.md): a scheduled run computes again the
+    episodes of the documents int_weekly__restated_items names (their open
+    debit steps were computed again) and the episodes reaching the dunning
+    rows computed again (int_weekly__dunning_row_restarts: last blocked on or
+    after the company's restart extract, or of a new customer). An episode
+    that ended before depends only on rows that stayed, so it stays. A change
+    of this model's code restates every episode (as any code change does),
+    so the table may take new columns then (`sync_all_columns`: a warehouse
+    built before this model was incremental carried the as-of date). -#}
+-- depends_on: {{ ref('int_weekly__restated_items') }}
+-- depends_on: {{ ref('int_weekly__dunning_row_restarts') }}
+{{ config(
+    materialized=ar_weekly_materialization(),
+    incremental_strategy='append',
+    on_schema_change='sync_all_columns',
+    pre_hook="{{ ar_delete_recomputed_for_dunning('blocked_through') }}"
+) }}
+
 with
 
 dunning_rows as (
@@ -20,8 +41,16 @@ open_debits as (
     select * from {{ ref('int_documents__open_debit_intervals') }}
 ),
 
-as_of as (
-    select * from {{ ref('int_calendar__as_of') }}
+-- the documents with an episode to compute: their whole dunning history
+recomputed_documents as (
+    select distinct
+        company_code,
+        customer_code,
+        document_number
+    from dunning_rows
+    where
+        blocking_cause <> 'none'
+        and {{ ar_recomputed_for_dunning('dunning_rows', 'extracted_at') }}
 ),
 
 blocked_rows as (
@@ -39,7 +68,16 @@ blocked_rows as (
             order by extract_index
         ) as run_key
     from dunning_rows
-    where blocking_cause <> 'none'
+    where
+        blocking_cause <> 'none'
+        and exists (
+            select 1
+            from recomputed_documents
+            where
+                recomputed_documents.company_code = dunning_rows.company_code
+                and recomputed_documents.customer_code = dunning_rows.customer_code
+                and recomputed_documents.document_number = dunning_rows.document_number
+        )
 ),
 
 runs as (
@@ -83,6 +121,7 @@ episodes as (
             and runs.customer_code = last_rows.customer_code
             and runs.document_number = last_rows.document_number
             and runs.last_extract_index = last_rows.extract_index
+    where {{ ar_recomputed_for_dunning('runs', 'blocked_through') }}
 ),
 
 with_amounts as (
@@ -129,7 +168,5 @@ select
             else 'unblocked'
         end as {{ dbt.type_string() }}
     ) as episode_outcome,
-    with_amounts.blocked_until is null as is_ongoing,
-    as_of.as_of_date
+    with_amounts.blocked_until is null as is_ongoing
 from with_amounts
-cross join as_of

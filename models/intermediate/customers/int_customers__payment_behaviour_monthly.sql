@@ -16,8 +16,27 @@
     sums. A month row exists when the customer has a settled item in the
     window or an open overdue item at d. The mart
     fct_ar_payment_behaviour_monthly publishes it; dim_customers takes the
-    as-of month's rating from here. -#}
+    as-of month's rating from here.
+
+    Incremental (docs/weekly-runs.md): a scheduled run computes again the
+    months from the first day of the earliest changed date's month
+    (int_weekly__restatement's `item_restate_from_date`) on. No settlement,
+    interval or customer attribute changed before it, so the earlier months
+    keep their rows, and the sums a customer carries into the first
+    recomputed month are the sums of its events before it. -#}
+-- depends_on: {{ ref('int_weekly__restatement') }}
 {%- set window_days = var('behaviour_window_days') | int %}
+{%- set measures = ['settled_count', 'settled_amount', 'late_amount_days', 'on_time_amount',
+                    'overdue_count', 'overdue_amount', 'overdue_amount_due_days'] %}
+{%- set restated_from_sql = "coalesce(item_restate_from_date, cast('9999-12-31' as date))"
+        if is_incremental() else "cast('1900-01-01' as date)" %}
+{{ config(
+    materialized=ar_weekly_materialization(),
+    incremental_strategy='append',
+    on_schema_change='fail',
+    meta={'restated_by': 'months'},
+    pre_hook="{{ ar_delete_restated_months() }}"
+) }}
 
 with
 
@@ -58,6 +77,25 @@ months as (
             is_complete
         from month_ends
     ) as distinct_months
+),
+
+-- the months computed in this build: from `restated_from_date` on (every
+-- month in a full build, none when nothing changed)
+restated_from_date as (
+    select {{ restated_from_sql }} as restated_from_date
+    from {{ ref('int_weekly__restatement') }}
+),
+
+restated_from as (
+    select
+        restated_from_date.restated_from_date,
+        coalesce(
+            min(case when months.month_start_date >= restated_from_date.restated_from_date then months.month_index end),
+            max(months.month_index) + 1
+        ) as first_month_index
+    from restated_from_date
+    cross join months
+    group by restated_from_date.restated_from_date
 ),
 
 -- open debit intervals that are overdue at some point: from the day after
@@ -154,24 +192,39 @@ events as (
     where overdue_until is not null
 ),
 
--- an event counts from its month on (the last month only up to the as-of date)
-monthly_changes as (
+-- what each customer carries into the first month computed: its events before it
+carried as (
     select
         events.company_code,
         events.customer_code,
-        months.month_index,
-        sum(events.settled_count) as settled_count,
-        sum(events.settled_amount) as settled_amount,
-        sum(events.late_amount_days) as late_amount_days,
-        sum(events.on_time_amount) as on_time_amount,
-        sum(events.overdue_count) as overdue_count,
-        sum(events.overdue_amount) as overdue_amount,
-        sum(events.overdue_amount_due_days) as overdue_amount_due_days
+        {%- for measure in measures %}
+        sum(events.{{ measure }}) as {{ measure }},
+        {%- endfor %}
+        restated_from.first_month_index - 1 as month_index
     from events
+    cross join restated_from
+    where events.event_date < restated_from.restated_from_date
+    group by events.company_code, events.customer_code, restated_from.first_month_index - 1
+),
+
+-- an event counts from its month on (the last month only up to the as-of date)
+monthly_changes as (
+    select * from carried
+    union all
+    select
+        events.company_code,
+        events.customer_code,
+        {%- for measure in measures %}
+        sum(events.{{ measure }}) as {{ measure }},
+        {%- endfor %}
+        months.month_index
+    from events
+    cross join restated_from
     inner join months
         on
             events.event_date >= months.month_start_date
             and events.event_date <= months.period_end_date
+    where events.event_date >= restated_from.restated_from_date
     group by events.company_code, events.customer_code, months.month_index
 ),
 
@@ -180,8 +233,7 @@ levels as (
         company_code,
         customer_code,
         month_index as from_month_index,
-        {%- for measure in ['settled_count', 'settled_amount', 'late_amount_days', 'on_time_amount',
-                            'overdue_count', 'overdue_amount', 'overdue_amount_due_days'] %}
+        {%- for measure in measures %}
         sum({{ measure }}) over (
             partition by company_code, customer_code
             order by month_index rows between unbounded preceding and current row
@@ -201,11 +253,14 @@ customer_months as (
         months.is_complete,
         levels.*
     from levels
+    cross join restated_from
     inner join months
         on
             levels.from_month_index <= months.month_index
             and (levels.until_month_index is null or levels.until_month_index > months.month_index)
-    where levels.settled_count > 0 or levels.overdue_count > 0
+    where
+        (levels.settled_count > 0 or levels.overdue_count > 0)
+        and months.month_index >= restated_from.first_month_index
 ),
 
 measured as (

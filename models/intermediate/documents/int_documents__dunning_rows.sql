@@ -5,7 +5,21 @@
     extract — so that "consecutive extracts" (blocking episodes) and "the
     first extract where" (promises, dunning levels) are plain window
     functions. The collector of a row is its own, else the customer master's,
-    else '(none)'. -#}
+    else '(none)'.
+
+    Incremental (docs/weekly-runs.md): a scheduled run computes again the
+    rows int_weekly__dunning_row_restarts names (from each company's last
+    kept extract on, whose next extract is new; a new customer's rows) and
+    keeps the others, whose extract sequence up to them has not changed. -#}
+-- depends_on: {{ ref('int_weekly__dunning_row_restarts') }}
+{{ config(
+    materialized=ar_weekly_materialization(),
+    incremental_strategy='append',
+    on_schema_change='fail',
+    meta={'restated_by': 'dunning_rows'},
+    pre_hook="{{ ar_delete_recomputed_dunning_rows() }}"
+) }}
+
 with
 
 document_states as (
@@ -20,18 +34,24 @@ customers as (
     select * from {{ ref('int_customers__resolved') }}
 ),
 
+-- the rows computed in this run
 extract_rows as (
     select document_states.*
     from document_states
     cross join as_of
-    where document_states.extracted_at <= as_of.as_of_date
+    where
+        document_states.extracted_at <= as_of.as_of_date
+        and {{ ar_recomputed_dunning_rows_only('document_states') }}
 ),
 
+-- every extract up to the as-of date: a row's place in the sequence
 extracts as (
-    select distinct
-        company_code,
-        extracted_at
-    from extract_rows
+    select
+        extract_intervals.company_code,
+        extract_intervals.extracted_at
+    from {{ ref('int_dunning__extract_intervals') }} as extract_intervals
+    cross join as_of
+    where extract_intervals.extracted_at <= as_of.as_of_date
 ),
 
 company_extracts as (

@@ -11,7 +11,26 @@
     days: what the document's open debit amount lost between `promised_on`
     and then is what was collected. Until the check date has come (it is
     after the as-of date) the promise is pending and `collected_amount` is
-    what came in so far. -#}
+    what came in so far.
+
+    Incremental (docs/weekly-runs.md): a scheduled run computes again the
+    promises of the documents int_weekly__restated_items names (their open
+    debit steps were computed again), the promises made on the dunning rows
+    computed again (int_weekly__dunning_row_restarts: a promise is made by
+    the first row showing it), and every promise not judged for good: still
+    pending when stored (measured before its check date) or with a check
+    date from the as-of date on. A judged promise reads only steps and rows
+    that stayed. The as-of date itself is the marts' column. -#}
+-- depends_on: {{ ref('int_weekly__restated_items') }}
+-- depends_on: {{ ref('int_weekly__dunning_row_restarts') }}
+-- depends_on: {{ ref('int_weekly__restatement') }}
+{{ config(
+    materialized=ar_weekly_materialization(),
+    incremental_strategy='append',
+    on_schema_change='sync_all_columns',
+    pre_hook="{{ ar_delete_restated_promises() }}"
+) }}
+
 with
 
 dunning_rows as (
@@ -59,7 +78,12 @@ promises as (
         as_of.as_of_date
     from promise_rows
     cross join as_of
-    where promise_rows.showing_number = 1
+    where
+        promise_rows.showing_number = 1
+        and {{ ar_restated_promises_only(
+            'promise_rows', 'extracted_at',
+            ar_add_days('promise_rows.promised_date', var('promise_grace_days'))
+        ) }}
 ),
 
 at_promise as (
@@ -133,6 +157,5 @@ select
             else 'partially_kept'
         end as {{ dbt.type_string() }}
     ) as outcome,
-    check_date > as_of_date as is_pending,
-    as_of_date
+    check_date > as_of_date as is_pending
 from evaluated

@@ -71,7 +71,8 @@ fingerprints as (
         cast(extracted_at as {{ dbt.type_string() }}) as fingerprint_key,
         sum(cast({{ ar_row_hash([
             'customer_code', 'document_number', 'dunning_status', 'dunning_level', 'blocking_cause',
-            'collector', 'promised_date', 'promised_amount']) }} as decimal(38, 0))) + count(*)
+            'collector', 'promised_date', 'promised_amount', 'last_action_date',
+            'last_action_type']) }} as decimal(38, 0))) + count(*)
             as change_fingerprint,
         extracted_at as change_date,
         cast(null as decimal(38, 0)) as settlement_fingerprint,

@@ -96,9 +96,15 @@ restated as (
         end as restate_from_date,
         coalesce(earliest.affected_from_date <= spine.first_snapshot_date, false) as is_full_restatement,
         earliest.dunning_affected_from_date,
-        cast(earliest.change_count as integer) as change_count
+        cast(earliest.change_count as integer) as change_count,
+        previous_as_of.previous_as_of_date
     from spine
     cross join earliest
+    cross join (
+        select max(change_date) as previous_as_of_date
+        from previous_fingerprints
+        where fingerprint_kind = 'latest_snapshot'
+    ) as previous_as_of
 )
 
 select
@@ -117,7 +123,9 @@ select
     case
         when is_full_restatement then cast('1900-01-01' as date)
         else dunning_affected_from_date
-    end as dunning_restate_from_date
+    end as dunning_restate_from_date,
+    -- the previous build's as-of date (its latest snapshot): what it left pending
+    previous_as_of_date
 from restated
 {% else %}
 -- no previous build to compare with (or --full-refresh): everything
@@ -126,6 +134,7 @@ select
     true as is_full_restatement,
     cast(null as integer) as change_count,
     cast('1900-01-01' as date) as item_restate_from_date,
-    cast('1900-01-01' as date) as dunning_restate_from_date
+    cast('1900-01-01' as date) as dunning_restate_from_date,
+    cast(null as date) as previous_as_of_date
 from spine
 {% endif %}

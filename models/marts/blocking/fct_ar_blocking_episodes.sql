@@ -18,6 +18,10 @@ outcomes as (
 
 customers as (
     select * from {{ ref('int_customers__resolved') }}
+),
+
+as_of as (
+    select * from {{ ref('int_calendar__as_of') }}
 )
 
 select
@@ -39,7 +43,7 @@ select
     cast(
         {{ ar_days_between(
             'episodes.blocked_from',
-            'coalesce(episodes.blocked_until, episodes.as_of_date)'
+            'coalesce(episodes.blocked_until, as_of.as_of_date)'
         ) }} as integer
     ) as days_blocked,
     cast(episodes.episode_outcome as {{ dbt.type_string() }}) as episode_outcome,
@@ -47,8 +51,9 @@ select
     cast(outcomes.label_fr as {{ dbt.type_string() }}) as episode_outcome_label_fr,
     cast(outcomes.label_en as {{ dbt.type_string() }}) as episode_outcome_label_en,
     cast(episodes.is_ongoing as boolean) as is_ongoing,
-    cast(episodes.as_of_date as date) as as_of_date
+    cast(as_of.as_of_date as date) as as_of_date
 from episodes
+cross join as_of
 left join causes
     on episodes.blocking_cause = causes.blocking_cause
 left join outcomes

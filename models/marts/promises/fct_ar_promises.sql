@@ -13,6 +13,10 @@ outcomes as (
 
 customers as (
     select * from {{ ref('int_customers__resolved') }}
+),
+
+as_of as (
+    select * from {{ ref('int_calendar__as_of') }}
 )
 
 select
@@ -36,8 +40,9 @@ select
     cast(outcomes.sort_order as integer) as outcome_order,
     cast(outcomes.label_fr as {{ dbt.type_string() }}) as outcome_label_fr,
     cast(outcomes.label_en as {{ dbt.type_string() }}) as outcome_label_en,
-    cast(promises.as_of_date as date) as as_of_date
+    cast(as_of.as_of_date as date) as as_of_date
 from promises
+cross join as_of
 left join outcomes
     on promises.outcome = outcomes.promise_outcome
 left join customers
